@@ -1,0 +1,56 @@
+"""`ante init DIR [--members a,b,c]`: a new team repository, ready to run."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from .. import gitops, scaffold, yamlio
+from ..context import Context
+from ..errors import AnteError, UsageError
+from ..ledger import grants_due
+from ..models import LOGIN
+from . import status
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("init", help="create a new team repository")
+    p.add_argument("dir", help="where (created if missing; must not already hold a ledger)")
+    p.add_argument("--members", default="", help="comma-separated GitHub logins")
+    p.set_defaults(run=run)
+
+
+def parse_logins(text: str) -> list[str]:
+    logins = [part.strip().lstrip("@") for part in re.split(r"[,\s]+", text) if part.strip()]
+    for login in logins:
+        if not LOGIN.match(login):
+            raise UsageError(f"--members: {login!r} is not a GitHub login")
+    if len({x.lower() for x in logins}) != len(logins):
+        raise UsageError("--members: a login is listed twice")
+    return logins
+
+
+def create(target: Path, logins: list[str], ctx: Context) -> Path:
+    if (target / "ledger" / "members.yaml").exists():
+        raise AnteError(f"{target} already holds a ledger; nothing changed")
+    target.mkdir(parents=True, exist_ok=True)
+    today = ctx.now.date()
+    scaffold.copy_template_parts(target)
+    for rel, text in scaffold.team_files(logins, today, target.resolve().name).items():
+        yamlio.write_text(target / rel, text)
+    team = Context(repo=target, now=ctx.now, environ=ctx.environ, out=ctx.out, err=ctx.err)
+    ledger = team.store.load()
+    team.store.append(ledger, grants_due(ledger, today))
+    status.write(team)
+    if not gitops.is_repo(target):
+        gitops.git(target, "init", "--quiet", "--initial-branch=main")
+    gitops.commit(target, ["."], f"ante init: {len(logins)} members")
+    return target
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    logins = parse_logins(args.members)
+    target = create(Path(args.dir), logins, ctx)
+    ctx.say(f"team repository ready in {target} ({len(logins)} members, 2 chips each by default)")
+    return 0

@@ -1,0 +1,103 @@
+"""`ante validate`: every data file, with each problem at its file, line and column."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from .. import gitops, yamlio
+from ..context import Context
+from ..errors import DataError, Problem
+
+try:
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("validate", help="check every data file (path:line:col: message)")
+    p.add_argument(
+        "--against",
+        default="HEAD",
+        metavar="REF",
+        help="committed journal entries at REF must be unchanged (default HEAD; '' to skip)",
+    )
+    p.set_defaults(run=run)
+
+
+def check_ledger(ctx: Context, args: argparse.Namespace) -> list[Problem]:
+    ctx.store.load(full=True)
+    return []
+
+
+def check_append_only(ctx: Context, args: argparse.Namespace) -> list[Problem]:
+    """Entries committed at `--against` must still be there, unchanged and in order."""
+    ref = args.against
+    if not ref or not gitops.is_repo(ctx.repo) or not gitops.has_commits(ctx.repo, ref):
+        return []
+    problems: list[Problem] = []
+    for rel in gitops.list_files(ctx.repo, ref, "ledger/journal"):
+        if not rel.endswith(".yaml") or rel.endswith("opening.yaml"):
+            continue
+        before = _entries(gitops.show(ctx.repo, ref, rel) or "")
+        path = ctx.repo / rel
+        if not path.exists():
+            problems.append(
+                Problem(rel, None, None, f"journal file committed at {ref} was deleted")
+            )
+            continue
+        document = yamlio.read(path, ctx.repo)
+        after = _entries(document.text)
+        for index, old in enumerate(before):
+            if index >= len(after):
+                problems.append(
+                    document.problem(["entries"], f"entry {old.get('id')!r} was removed")
+                )
+                break
+            if after[index] != old:
+                problems.append(
+                    document.problem(
+                        ["entries", index],
+                        f"entry {old.get('id')!r} was edited after it was committed; "
+                        "leave it as it was and add an `adjust` entry instead",
+                    )
+                )
+                break
+    return problems
+
+
+def _entries(text: str) -> list[dict[str, object]]:
+    try:
+        data = yaml.load(text, Loader=SafeLoader) or {}
+    except yaml.YAMLError:
+        return []
+    entries = data.get("entries") if isinstance(data, dict) else None
+    return list(entries) if isinstance(entries, list) else []
+
+
+# Each check returns problems or raises DataError; later capabilities add theirs here.
+CHECKS: list[Callable[[Context, argparse.Namespace], list[Problem]]] = [
+    check_ledger,
+    check_append_only,
+]
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    problems: list[Problem] = []
+    for check in CHECKS:
+        try:
+            problems.extend(check(ctx, args))
+        except DataError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DataError(problems)
+    ctx.say(f"ok: {_count(ctx.repo)} data files valid")
+    return 0
+
+
+def _count(repo: Path) -> int:
+    return sum(1 for folder in ("ledger", "rotations") for _ in (repo / folder).rglob("*.yaml"))

@@ -1,0 +1,124 @@
+"""Git, as the ledger's transport: read committed files, commit, and push safely.
+
+A ledger write is `apply` (idempotent: it looks at the files and adds only what is missing),
+then one commit, then a push. When another writer got there first the push is rejected; we
+fetch, reset to the remote, apply again and retry with jittered backoff, a bounded number of
+times, then fail loudly. Because `apply` is idempotent, nothing is lost and nothing doubles.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import AnteError
+
+BOT_NAME = "ante"
+BOT_EMAIL = "ante@users.noreply.github.com"
+
+
+class GitError(AnteError):
+    pass
+
+
+def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False
+    )
+    if check and proc.returncode != 0:
+        raise GitError(f"git {' '.join(args)} failed: {proc.stderr.strip() or proc.stdout.strip()}")
+    return proc
+
+
+def is_repo(repo: Path) -> bool:
+    return git(repo, "rev-parse", "--git-dir", check=False).returncode == 0
+
+
+def has_commits(repo: Path, ref: str = "HEAD") -> bool:
+    return git(repo, "rev-parse", "--verify", "--quiet", ref, check=False).returncode == 0
+
+
+def show(repo: Path, ref: str, path: str) -> str | None:
+    """The text of `path` at `ref`, or None where it did not exist."""
+    proc = git(repo, "show", f"{ref}:{path}", check=False)
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def list_files(repo: Path, ref: str, folder: str) -> list[str]:
+    proc = git(repo, "ls-tree", "-r", "--name-only", ref, "--", folder, check=False)
+    return proc.stdout.split() if proc.returncode == 0 else []
+
+
+def branch(repo: Path) -> str:
+    return git(repo, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
+
+
+def commit(repo: Path, paths: Sequence[str], message: str) -> bool:
+    """Commit `paths` if they changed; False when there was nothing to commit."""
+    git(repo, "add", "-A", "--", *paths)
+    if git(repo, "diff", "--cached", "--quiet", check=False).returncode == 0:
+        return False
+    git(
+        repo,
+        "-c",
+        f"user.name={_identity(repo, 'user.name', BOT_NAME)}",
+        "-c",
+        f"user.email={_identity(repo, 'user.email', BOT_EMAIL)}",
+        "commit",
+        "--quiet",
+        "-m",
+        message,
+    )
+    return True
+
+
+def _identity(repo: Path, key: str, default: str) -> str:
+    value = git(repo, "config", "--get", key, check=False).stdout.strip()
+    return value or default
+
+
+@dataclass(frozen=True)
+class Published:
+    changed: bool
+    attempts: int
+    message: str | None
+
+
+def publish(
+    repo: Path,
+    apply: Callable[[], str | None],
+    paths: Sequence[str],
+    *,
+    remote: str = "origin",
+    attempts: int = 8,
+    base_delay: float = 0.2,
+    sleep: Callable[[float], None] = time.sleep,
+    rng: random.Random | None = None,
+) -> Published:
+    """Apply, commit and push, re-applying on top of the remote after each rejected push.
+
+    `apply` changes the working tree and returns the commit message, or None if there was
+    nothing to do. Raises GitError after `attempts` rejected pushes.
+    """
+    rng = rng or random.Random()
+    target = branch(repo)
+    for attempt in range(1, attempts + 1):
+        message = apply()
+        if message is None or not commit(repo, paths, message):
+            return Published(False, attempt, None)
+        pushed = git(repo, "push", "--quiet", remote, f"HEAD:{target}", check=False)
+        if pushed.returncode == 0:
+            return Published(True, attempt, message)
+        if attempt == attempts:
+            break
+        sleep(base_delay * (2 ** min(attempt - 1, 5)) * (0.5 + rng.random()))
+        git(repo, "fetch", "--quiet", remote, target)
+        git(repo, "reset", "--quiet", "--hard", f"{remote}/{target}")
+    raise GitError(
+        f"could not push to {remote}/{target} after {attempts} attempts "
+        "(other writers kept landing first); the event can be re-run safely"
+    )

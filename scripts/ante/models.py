@@ -1,0 +1,165 @@
+"""The team's data as typed values: members, the economy policy, and the chip journal."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}(\[bot\])?$")
+Login = Annotated[str, Field(pattern=LOGIN.pattern)]
+
+
+class Strict(BaseModel):
+    """Unknown keys are typos until proven otherwise."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Leave(Strict):
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+    note: str | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Leave:
+        if self.end < self.start:
+            raise ValueError(f"leave ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+class Member(Strict):
+    login: Login
+    name: str | None = None
+    joined: date
+    left: date | None = None
+    leave: list[Leave] = []
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Member:
+        if self.left is not None and self.left < self.joined:
+            raise ValueError(f"left ({self.left}) is before joined ({self.joined})")
+        return self
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.login
+
+    def active_on(self, day: date) -> bool:
+        return self.joined <= day and (self.left is None or day < self.left)
+
+    def on_leave(self, day: date) -> bool:
+        return any(period.covers(day) for period in self.leave)
+
+
+class MembersFile(Strict):
+    members: list[Member] = []
+
+    @field_validator("members")
+    @classmethod
+    def _unique(cls, members: list[Member]) -> list[Member]:
+        seen: set[str] = set()
+        for member in members:
+            key = member.login.lower()
+            if key in seen:
+                raise ValueError(f"member {member.login!r} is listed twice")
+            seen.add(key)
+        return members
+
+
+class TaxPolicy(Strict):
+    mode: Literal["adaptive", "fixed"] = "adaptive"
+    rate: int = Field(1, ge=0)
+    min: int = Field(0, ge=0)
+    max: int = Field(3, ge=0)
+    max_debt: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> TaxPolicy:
+        if self.min > self.max:
+            raise ValueError(f"tax min ({self.min}) is above tax max ({self.max})")
+        return self
+
+
+class Policy(Strict):
+    starting_grant: int = Field(2, ge=0)
+    overhead_label: str = "overhead"
+    awards: dict[str, int] = {"overhead": 1, "overhead:large": 2}
+    triage_award: int = Field(0, ge=0)
+    repositories: list[str] = []
+    tax: TaxPolicy = TaxPolicy()
+
+    @field_validator("awards")
+    @classmethod
+    def _positive(cls, awards: dict[str, int]) -> dict[str, int]:
+        for label, chips in awards.items():
+            if chips < 0:
+                raise ValueError(f"award for label {label!r} is negative ({chips})")
+        return awards
+
+    @field_validator("repositories")
+    @classmethod
+    def _repo_names(cls, repos: list[str]) -> list[str]:
+        for repo in repos:
+            if not re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
+                raise ValueError(f"{repo!r} is not an owner/name repository")
+        return repos
+
+
+Kind = Literal["grant", "award", "revoke", "tax", "adjust"]
+
+
+class Entry(Strict):
+    """One chip movement. `id` is its idempotency key: the same fact always gets the same id."""
+
+    id: str = Field(min_length=1)
+    date: date
+    kind: Kind
+    member: Login
+    delta: int
+    ref: str = Field(min_length=1)
+    reason: str | None = None
+    at: datetime | None = None  # time of the source event, to order events about one issue
+
+    @model_validator(mode="after")
+    def _rules(self) -> Entry:
+        if self.kind == "adjust" and not (self.reason and self.reason.strip()):
+            raise ValueError("an adjust entry needs a reason")
+        if self.kind in ("grant", "award") and self.delta < 0:
+            raise ValueError(f"a {self.kind} cannot take chips away (delta {self.delta})")
+        if self.kind in ("revoke", "tax") and self.delta > 0:
+            raise ValueError(f"a {self.kind} cannot add chips (delta {self.delta})")
+        return self
+
+    def fields(self) -> list[tuple[str, object]]:
+        """Key order of the journal's one-line spelling."""
+        return [
+            ("id", self.id),
+            ("date", self.date),
+            ("kind", self.kind),
+            ("member", self.member),
+            ("delta", self.delta),
+            ("ref", self.ref),
+            ("reason", self.reason),
+            ("at", self.at),
+        ]
+
+
+class JournalFile(Strict):
+    entries: list[Entry] = []
+
+
+class Opening(Strict):
+    """A period's checkpoint: balances carried in, and a digest sealing the closed period."""
+
+    period: int
+    carried_from: int | None = None
+    sealed: str | None = None  # sha256 of the previous period's journal files
+    balances: dict[str, int] = {}

@@ -1,0 +1,35 @@
+"""Jinja2 rendering of the team's Markdown (STATUS.md, PR and issue bodies).
+
+A team may edit any template in its own `templates/`; ante's built-in copy is the fallback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+ANTE_ROOT = Path(__file__).resolve().parents[2]
+BUILTIN_TEMPLATES = ANTE_ROOT / "templates"
+
+
+def environment(repo: Path) -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader([str(repo / "templates"), str(BUILTIN_TEMPLATES)])
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["signed"] = lambda n: f"+{n}" if n > 0 else str(n)
+    env.filters["plural"] = lambda n, word: f"{n} {word}{'' if abs(n) == 1 else 's'}"
+    env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
+    return env
+
+
+def render(repo: Path, name: str, **context: Any) -> str:
+    text = environment(repo).get_template(name).render(**context)
+    return text.rstrip("\n") + "\n"

@@ -1,0 +1,119 @@
+"""The files of a new team repository: its data, and ante's own template parts copied in.
+
+A team repo is a copy of the ante template repository (workflows, the setup action, the
+package, templates) with the team's own data in `ledger/` and `rotations/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from . import yamlio
+from .render import ANTE_ROOT
+
+# What `ante init` copies from ante's own tree into a new team repo.
+TEMPLATE_PARTS = (".github", "scripts/ante", "templates", "pyproject.toml")
+SKIP = {"__pycache__", ".pytest_cache", ".ruff_cache"}
+
+MEMBERS_HEADER = """\
+# Who plays the Overhead chip game. Join with a pull request adding yourself here;
+# leaving: set `left:`. Declare leave so the weekly tax skips you:
+#   leave:
+#     - {from: 2026-12-21, to: 2027-01-04, note: holidays}
+members:
+"""
+
+POLICY = """\
+# The Overhead economy's rules. Changing a number here is a pull request the team reviews.
+
+# Chips every new member starts with.
+starting_grant: 2
+
+# Issues carrying this label earn chips when closed as completed.
+overhead_label: overhead
+
+# Chips per label on a completed overhead issue; the largest matching label counts.
+awards:
+  overhead: 1
+  overhead:large: 2
+
+# Chips for closing an overhead issue as "not planned" (noise removal). 0 = off.
+triage_award: 0
+
+# Product repositories whose overhead issues also earn chips (found by `ante sync`).
+repositories: []
+
+# The weekly tax.
+tax:
+  mode: adaptive      # adaptive: moves with the backlog; fixed: always `rate`
+  rate: 1             # the fixed rate, and where adaptive starts
+  min: 0
+  max: 3
+  max_debt: null      # chips a member may owe at most; null = no cap
+"""
+
+TEAM_README = """\
+# {name}: Overhead chips and on-call
+
+This repository runs the team's Overhead chip economy and on-call rotations with
+[ante](https://github.com/ante-team/ante). Read **[STATUS.md](STATUS.md)** for who is on call,
+chip balances and the backlog.
+
+- Earn chips: close an issue labelled `overhead` as completed.
+- Pay the weekly tax: review the "Weekly chip tax" pull request.
+- Volunteer for on-call: edit a file in `rotations/` in a pull request.
+"""
+
+
+def members_yaml(logins: Sequence[str], joined: date) -> str:
+    lines = [f"  - login: {yamlio.scalar(login)}\n    joined: {joined}\n" for login in logins]
+    return MEMBERS_HEADER + "".join(lines)
+
+
+def append_member(text: str, login: str, joined: date, name: str | None = None) -> str:
+    """Add one member at the end of a person-edited members file, leaving the rest untouched."""
+    entry = f"  - login: {yamlio.scalar(login)}\n"
+    if name:
+        entry += f"    name: {yamlio.scalar(name)}\n"
+    entry += f"    joined: {joined}\n"
+    body = text if text.endswith("\n") else text + "\n"
+    if "members: []" in body:
+        body = body.replace("members: []", "members:", 1)
+    return body + entry
+
+
+# Later capabilities add their example files (e.g. a rotation) here: (logins, today) -> files.
+EXTRA_FILES: list[Callable[[Sequence[str], date], dict[str, str]]] = []
+
+
+def team_files(logins: Sequence[str], today: date, name: str) -> dict[str, str]:
+    files = {
+        "ledger/members.yaml": members_yaml(logins, today),
+        "ledger/policy.yaml": POLICY,
+        "README.md": TEAM_README.format(name=name),
+        ".gitignore": ".venv/\n__pycache__/\n*.egg-info/\n",
+    }
+    for extra in EXTRA_FILES:
+        files.update(extra(logins, today))
+    return files
+
+
+def copy_template_parts(target: Path, source: Path = ANTE_ROOT) -> list[str]:
+    copied: list[str] = []
+    for part in TEMPLATE_PARTS:
+        origin = source / part
+        if origin.is_file():
+            copied.append(_copy(origin, target / part))
+            continue
+        for path in sorted(origin.rglob("*")):
+            if path.is_file() and not SKIP.intersection(path.parts) and path.suffix != ".pyc":
+                copied.append(_copy(path, target / path.relative_to(source)))
+    return copied
+
+
+def _copy(origin: Path, dest: Path) -> str:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(origin.read_bytes())
+    return str(dest)

@@ -1,0 +1,215 @@
+"""The ledger directory on disk: load and validate it, append to the journal, open new periods.
+
+Layout (all under `ledger/`):
+  members.yaml, policy.yaml           people edit these (ante only appends surgically)
+  journal/<YYYY>/opening.yaml         checkpoint carried from the previous year (tool-written)
+  journal/<YYYY>/entries.yaml         the append-only journal of the year (tool-written)
+  journal/<YYYY>/<other>.yaml         more entries of that year, e.g. one weekly tax file
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import yamlio
+from .errors import DataError, Problem
+from .ledger import Ledger, check
+from .models import Entry, JournalFile, Member, MembersFile, Opening, Policy
+
+JOURNAL_HEADER = (
+    "# Chip journal for {period}, written by ante. Append-only: never edit or delete an entry;\n"
+    "# correct a mistake with a new `adjust` entry (`kind: adjust`, with a `reason`).\n"
+)
+OPENING_HEADER = "# Checkpoint written by ante when {period} opened: balances carried in.\n"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a loaded entry came from, to point at it in messages."""
+
+    document: yamlio.Document
+    index: int
+
+
+class Store:
+    """The team repository's `ledger/` directory."""
+
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self.dir = repo / "ledger"
+        self.members_path = self.dir / "members.yaml"
+        self.policy_path = self.dir / "policy.yaml"
+        self.journal_dir = self.dir / "journal"
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    def members(self) -> dict[str, Member]:
+        if not self.members_path.exists():
+            raise DataError(
+                Problem(
+                    self._shown(self.members_path), None, None, "no ledger here (run ante init)"
+                )
+            )
+        data = yamlio.load(self.members_path, MembersFile, self.repo, empty={})
+        return {member.login: member for member in data.members}
+
+    def policy(self) -> Policy:
+        if not self.policy_path.exists():
+            return Policy()
+        return yamlio.load(self.policy_path, Policy, self.repo, empty={})
+
+    def periods(self) -> list[int]:
+        if not self.journal_dir.is_dir():
+            return []
+        return sorted(int(p.name) for p in self.journal_dir.iterdir() if p.name.isdigit())
+
+    def period_files(self, period: int) -> list[Path]:
+        folder = self.journal_dir / str(period)
+        files = sorted(p for p in folder.glob("*.yaml") if p.name != "opening.yaml")
+        return sorted(files, key=lambda p: p.name != "entries.yaml")  # the main file first
+
+    def load(self, *, full: bool = False) -> Ledger:
+        """The current period, validated. `full` also re-checks every closed period and its seal."""
+        members, policy = self.members(), self.policy()
+        periods = self.periods()
+        if not periods:
+            return Ledger(members, policy)
+        problems: list[Problem] = []
+        ledger: Ledger | None = None
+        previous: Ledger | None = None
+        for period in periods if full else periods[-1:]:
+            try:
+                ledger = self._load_period(period, members, policy, previous if full else None)
+            except DataError as exc:
+                problems.extend(exc.problems)
+                ledger = None
+            previous = ledger
+        if problems:
+            raise DataError(problems)
+        assert ledger is not None
+        return ledger
+
+    def _load_period(
+        self, period: int, members: dict[str, Member], policy: Policy, previous: Ledger | None
+    ) -> Ledger:
+        opening_path = self.journal_dir / str(period) / "opening.yaml"
+        opening = Opening(period=period)
+        problems: list[Problem] = []
+        if opening_path.exists():
+            opening_doc = yamlio.read(opening_path, self.repo)
+            opening = opening_doc.validate(Opening)
+            if previous is not None:
+                if _nonzero(opening.balances) != _nonzero(previous.balances()):
+                    problems.append(
+                        opening_doc.problem(
+                            ("balances",),
+                            f"does not match the closing balances of {previous.period}",
+                        )
+                    )
+                if opening.sealed != self.seal(previous.period or 0):
+                    problems.append(
+                        opening_doc.problem(
+                            ("sealed",),
+                            f"journal of {previous.period} was changed after it was closed",
+                        )
+                    )
+        entries: list[Entry] = []
+        origins: list[Origin] = []
+        for path in self.period_files(period):
+            document = yamlio.read(path, self.repo)
+            try:
+                journal = document.validate(JournalFile, empty={})
+            except DataError as exc:
+                problems.extend(exc.problems)
+                continue
+            entries.extend(journal.entries)
+            origins.extend(Origin(document, i) for i in range(len(journal.entries)))
+        for violation in check(members, opening.balances, entries):
+            if violation.index is None:
+                problems.append(Problem(self._shown(opening_path), None, None, violation.message))
+                continue
+            origin = origins[violation.index]
+            loc = ["entries", origin.index] + ([violation.field] if violation.field else [])
+            problems.append(origin.document.problem(loc, violation.message))
+        if problems:
+            raise DataError(problems)
+        return Ledger(members, policy, dict(opening.balances), entries, period)
+
+    def seal(self, period: int) -> str:
+        digest = hashlib.sha256()
+        folder = self.journal_dir / str(period)
+        for path in sorted(folder.glob("*.yaml")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        return digest.hexdigest()
+
+    # ---- writing ---------------------------------------------------------------------------
+
+    def append(
+        self, ledger: Ledger, entries: list[Entry], *, name: str = "entries.yaml"
+    ) -> list[Entry]:
+        """Add the new ones among `entries` to the journal; replays change nothing.
+
+        Entries dated in a later year than the current period open that year's period with a
+        checkpoint. Returns what was written. Raises ValueError (nothing written) on a violation.
+        """
+        fresh = ledger.add(entries)
+        if not fresh:
+            return []
+        current = ledger.period or fresh[0].date.year
+        later = [e for e in fresh if e.date.year > current]
+        now_part = [e for e in fresh if e.date.year <= current]
+        if now_part:
+            self._append_lines(self.journal_dir / str(current) / name, current, now_part)
+        if later:
+            year = max(e.date.year for e in later)
+            self.open_period(year, _balances_without(ledger, later), current)
+            self._append_lines(self.journal_dir / str(year) / name, year, later)
+            ledger.period, ledger.opening = year, _balances_without(ledger, later)
+            ledger.entries = list(later)
+        if ledger.period is None:
+            ledger.period = current
+        return fresh
+
+    def write_new_file(self, period: int, name: str, entries: list[Entry]) -> Path:
+        """A whole journal file of its own (e.g. one week's tax), in the stable spelling."""
+        path = self.journal_dir / str(period) / name
+        yamlio.write_text(path, journal_text(period, entries))
+        return path
+
+    def open_period(self, year: int, balances: dict[str, int], previous: int | None) -> None:
+        opening = {
+            "period": year,
+            "carried_from": previous,
+            "sealed": self.seal(previous) if previous is not None else None,
+            "balances": dict(sorted(balances.items())),
+        }
+        text = OPENING_HEADER.format(period=year) + "\n".join(yamlio.block(opening)) + "\n"
+        yamlio.write_text(self.journal_dir / str(year) / "opening.yaml", text)
+
+    def _append_lines(self, path: Path, period: int, entries: list[Entry]) -> None:
+        text = path.read_text(encoding="utf-8") if path.exists() else journal_text(period, [])
+        lines = [f"- {yamlio.flow(entry.fields())}" for entry in entries]
+        yamlio.write_text(path, yamlio.append_to_list(text, "entries", lines))
+
+    def _shown(self, path: Path) -> str:
+        return yamlio.display(path, self.repo)
+
+
+def journal_text(period: int, entries: list[Entry]) -> str:
+    lines = [f"- {yamlio.flow(entry.fields())}" for entry in entries]
+    return yamlio.append_to_list(
+        JOURNAL_HEADER.format(period=period) + "entries: []\n", "entries", lines
+    )
+
+
+def _balances_without(ledger: Ledger, later: list[Entry]) -> dict[str, int]:
+    balances = ledger.balances()
+    for entry in later:
+        balances[entry.member] -= entry.delta
+    return balances
+
+
+def _nonzero(balances: dict[str, int]) -> dict[str, int]:
+    return {login: chips for login, chips in balances.items() if chips}

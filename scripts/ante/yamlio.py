@@ -1,0 +1,207 @@
+"""The YAML gateway: every data file is read here, and every problem points at a file and line.
+
+Reading is fast (libyaml when present); only when something is wrong is the file composed
+again with positions, to name the exact line and column. Writing never reformats a file a
+person owns: tool-written files are emitted by `dump_*` in one stable spelling, and edits to
+people's files are line-level appends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .clock import utc_text
+from .errors import DataError, Problem
+
+try:  # libyaml is an order of magnitude faster on big journals
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - depends on the build of PyYAML
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+Model = TypeVar("Model", bound=BaseModel)
+Loc = Sequence[str | int]
+
+
+def display(path: Path, root: Path | None = None) -> str:
+    """The path as people see it in messages: relative to the team repo when inside it."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+class Document:
+    """One YAML file's text and data, able to say where any part of the data came from."""
+
+    def __init__(self, path: Path, text: str, shown: str) -> None:
+        self.path, self.text, self.shown = path, text, shown
+        self._root: yaml.Node | None = None
+        try:
+            self.data: Any = yaml.load(text, Loader=SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            message = f"not valid YAML: {exc.problem or exc.context}"
+            if exc.context and exc.problem:
+                message = f"not valid YAML: {exc.problem} ({exc.context})"
+            line = mark.line + 1 if mark else None
+            col = mark.column + 1 if mark else None
+            raise DataError(Problem(shown, line, col, message)) from None
+        except yaml.YAMLError as exc:
+            raise DataError(Problem(shown, None, None, f"not valid YAML: {exc}")) from None
+
+    def where(self, loc: Loc) -> tuple[int | None, int | None]:
+        """Line and column (1-based) of the deepest node on `loc` that exists."""
+        if self._root is None:
+            self._root = yaml.compose(self.text, Loader=SafeLoader)
+        node = self._root
+        if node is None:
+            return None, None
+        for key in loc:
+            child = _child(node, key)
+            if child is None:
+                break
+            node = child
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def problem(self, loc: Loc, message: str) -> Problem:
+        line, col = self.where(loc)
+        return Problem(self.shown, line, col, message)
+
+    def validate(self, model: type[Model], *, empty: Any = None) -> Model:
+        """The data as `model`, or a DataError naming every bad field's line."""
+        data = self.data if self.data is not None else empty
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise DataError(
+                [self.problem(err["loc"], _message(err)) for err in exc.errors()]
+            ) from None
+
+
+def _child(node: yaml.Node, key: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if str(k.value) == str(key):
+                return v if not isinstance(v, yaml.ScalarNode) or v.value != "" else k
+        return None
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+        return node.value[key]
+    return None
+
+
+def _message(err: Any) -> str:
+    field = next((str(p) for p in reversed(err["loc"]) if isinstance(p, str)), None)
+    text = str(err["msg"])
+    if err["type"] == "extra_forbidden":
+        return f"unknown field {field!r} (check its spelling)"
+    if err["type"] == "missing":
+        return f"missing required field {field!r}"
+    text = text.removeprefix("Value error, ")
+    return f"{field}: {text}" if field else text
+
+
+def read(path: Path, root: Path | None = None) -> Document:
+    shown = display(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(Problem(shown, None, None, "file not found")) from None
+    except UnicodeDecodeError as exc:
+        raise DataError(Problem(shown, None, None, f"not UTF-8 text: {exc.reason}")) from None
+    return Document(path, text, shown)
+
+
+def load(path: Path, model: type[Model], root: Path | None = None, *, empty: Any = None) -> Model:
+    return read(path, root).validate(model, empty=empty)
+
+
+# ---- writing -------------------------------------------------------------------------------
+
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-/@]*$")
+_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
+
+
+def scalar(value: object) -> str:
+    """One value in the stable spelling tool-written files use."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, datetime):
+        return utc_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    if _PLAIN.match(text) and text.lower() not in _RESERVED:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def flow(mapping: Iterable[tuple[str, object]]) -> str:
+    """`{a: 1, b: x}` on one line: one record, one line, so diffs show records."""
+    return "{" + ", ".join(f"{k}: {scalar(v)}" for k, v in mapping if v is not None) + "}"
+
+
+def block(value: object, indent: int = 0) -> list[str]:
+    """A nested mapping/list in block style with sorted-as-given keys (stable output)."""
+    pad = " " * indent
+    lines: list[str] = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(v, dict | list) and v:
+                lines.append(f"{pad}{scalar(k)}:")
+                lines.extend(block(v, indent + 2))
+            else:
+                empty = "{}" if isinstance(v, dict) else "[]" if isinstance(v, list) else None
+                lines.append(f"{pad}{scalar(k)}: {empty or scalar(v)}")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                lines.append(f"{pad}- {flow(item.items())}")
+            else:
+                lines.append(f"{pad}- {scalar(item)}")
+    return lines
+
+
+def write_text(path: Path, text: str) -> None:
+    """Replace `path` atomically: readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def append_to_list(text: str, key: str, lines: list[str]) -> str:
+    """`text` with `lines` added at the end of the top-level block list `key:`.
+
+    The list must be the last top-level key (tool-written journals are laid out so);
+    `key: []` becomes a block list. Everything else in the text stays byte for byte.
+    """
+    if not lines:
+        return text
+    body = text if text.endswith("\n") or not text else text + "\n"
+    empty = re.compile(rf"^{re.escape(key)}:[ \t]*\[\][ \t]*$", re.MULTILINE)
+    if empty.search(body):
+        body = empty.sub(f"{key}:", body, count=1)
+    elif not re.search(rf"^{re.escape(key)}:[ \t]*$", body, re.MULTILINE):
+        body += f"{key}:\n"
+    return body + "".join(line + "\n" for line in lines)
