@@ -1,0 +1,40 @@
+# The README's two commands: `make demo` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+FIXTURES := tests/node_modules/.installed
+
+.PHONY: demo test lint unit bench install clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --editable '.[dev]'
+	touch $@
+
+$(FIXTURES): tests/package.json tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(INSTALLED) $(FIXTURES)
+
+demo: $(INSTALLED)
+	$(BIN)/ante demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/zizmor --offline --quiet .github/workflows .github/actions
+	$(BIN)/actionlint .github/workflows/*.yml
+
+unit: install
+	$(BIN)/pytest -q -n 2 --ignore=tests/benchmarks
+
+test: lint unit
+
+bench: install
+	$(BIN)/pytest -q -s tests/benchmarks -p no:randomly
+
+clean:
+	rm -rf $(VENV) tests/node_modules .pytest_cache .ruff_cache
