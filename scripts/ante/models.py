@@ -153,6 +153,11 @@ class Entry(Strict):
 
 
 class JournalFile(Strict):
+    """A journal file. A weekly tax file also says which week, at what rate and why."""
+
+    week: str | None = None
+    rate: int | None = None
+    reason: str | None = None
     entries: list[Entry] = []
 
 
