@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from gitbed import TeamRemote, make_team  # noqa: E402
+from gitbed import TeamRemote, make_team
 
 
 @pytest.fixture

@@ -71,9 +71,7 @@ class TeamRemote:
 
     def clone(self, name: str) -> Path:
         target = self.tmp / name
-        subprocess.run(
-            ["git", "clone", "--quiet", str(self.origin), str(target)], check=True
-        )
+        subprocess.run(["git", "clone", "--quiet", str(self.origin), str(target)], check=True)
         git(target, "config", "user.name", "tester")
         git(target, "config", "user.email", "tester@example.com")
         return target

@@ -61,22 +61,25 @@ class Document:
         except yaml.YAMLError as exc:
             raise DataError(Problem(shown, None, None, f"not valid YAML: {exc}")) from None
 
-    def where(self, loc: Loc) -> tuple[int | None, int | None]:
-        """Line and column (1-based) of the deepest node on `loc` that exists."""
+    def where(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
+        """Line and column (1-based) of the deepest node on `loc` that exists.
+
+        With `key`, a mapping entry is located at its key (for "unknown field" messages).
+        """
         if self._root is None:
             self._root = yaml.compose(self.text, Loader=SafeLoader)
         node = self._root
         if node is None:
             return None, None
-        for key in loc:
-            child = _child(node, key)
+        for depth, step in enumerate(loc):
+            child = _child(node, step, key=key and depth == len(loc) - 1)
             if child is None:
                 break
             node = child
         return node.start_mark.line + 1, node.start_mark.column + 1
 
-    def problem(self, loc: Loc, message: str) -> Problem:
-        line, col = self.where(loc)
+    def problem(self, loc: Loc, message: str, *, key: bool = False) -> Problem:
+        line, col = self.where(loc, key=key)
         return Problem(self.shown, line, col, message)
 
     def validate(self, model: type[Model], *, empty: Any = None) -> Model:
@@ -86,23 +89,28 @@ class Document:
             return model.model_validate(data)
         except ValidationError as exc:
             raise DataError(
-                [self.problem(err["loc"], _message(err)) for err in exc.errors()]
+                [
+                    self.problem(err["loc"], _message(err), key=err["type"] == "extra_forbidden")
+                    for err in exc.errors()
+                ]
             ) from None
 
 
-def _child(node: yaml.Node, key: str | int) -> yaml.Node | None:
+def _child(node: yaml.Node, step: str | int, *, key: bool = False) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
-            if str(k.value) == str(key):
-                return v if not isinstance(v, yaml.ScalarNode) or v.value != "" else k
+            if str(k.value) == str(step):
+                empty = isinstance(v, yaml.ScalarNode) and v.value == ""
+                return k if key or empty else v
         return None
-    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
-        return node.value[key]
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+        return node.value[step] if 0 <= step < len(node.value) else None
     return None
 
 
 def _message(err: Any) -> str:
-    field = next((str(p) for p in reversed(err["loc"]) if isinstance(p, str)), None)
+    loc = err["loc"]
+    field = str(loc[-1]) if loc and isinstance(loc[-1], str) else None
     text = str(err["msg"])
     if err["type"] == "extra_forbidden":
         return f"unknown field {field!r} (check its spelling)"
