@@ -6,7 +6,14 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}(\[bot\])?$")
 Login = Annotated[str, Field(pattern=LOGIN.pattern)]
@@ -74,18 +81,53 @@ class MembersFile(Strict):
         return members
 
 
+class TaxVariant(Strict):
+    """A named what-if tax policy for `ante simulate`: only the fields that differ."""
+
+    mode: Literal["adaptive", "fixed"] | None = None
+    rate: int | None = Field(None, ge=0)
+    min: int | None = Field(None, ge=0)
+    max: int | None = Field(None, ge=0)
+    max_debt: int | None = Field(None, ge=0)
+    target_backlog: int | None = Field(None, ge=0)
+    margin: float | None = Field(None, ge=0, le=1)
+    horizon_weeks: int | None = Field(None, ge=1)
+    history_weeks: int | None = Field(None, ge=1)
+
+
 class TaxPolicy(Strict):
     mode: Literal["adaptive", "fixed"] = "adaptive"
-    rate: int = Field(1, ge=0)
+    rate: int = Field(1, ge=0)  # the fixed rate, and where the adaptive rate starts
     min: int = Field(0, ge=0)
     max: int = Field(3, ge=0)
     max_debt: int | None = Field(None, ge=0)
+    target_backlog: int = Field(10, ge=0)  # open overhead issues the team is content with
+    margin: float = Field(0.1, ge=0, le=1)  # throughput above inflow, as a fraction
+    horizon_weeks: int = Field(26, ge=1)  # reach the target within this many weeks
+    history_weeks: int = Field(8, ge=1)  # weeks of backlog metrics the inflow is averaged over
+    exempt_captain: bool = True
+    new_member_days: int = Field(7, ge=0)
+    labels: list[str] = ["chip-tax"]
+    reviewers: list[str] = []
+    compare: dict[str, TaxVariant] = {}  # extra policies `ante simulate` runs side by side
 
     @model_validator(mode="after")
     def _bounds(self) -> TaxPolicy:
         if self.min > self.max:
             raise ValueError(f"tax min ({self.min}) is above tax max ({self.max})")
+        for name in self.compare:
+            try:
+                self.variant(name)
+            except ValidationError as exc:
+                message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+                raise ValueError(f"compare.{name}: {message}") from None
         return self
+
+    def variant(self, name: str) -> TaxPolicy:
+        """This policy with the named `compare` entry's fields replaced (and no variants)."""
+        changes = self.compare[name].model_dump(exclude_none=True)
+        base = self.model_dump(exclude={"compare"})
+        return TaxPolicy.model_validate({**base, **changes})
 
 
 class Policy(Strict):
