@@ -118,7 +118,7 @@ class Store:
         entries: list[Entry] = []
         origins: list[Origin] = []
         for path in self.period_files(period):
-            document = yamlio.read(path, self.repo)
+            document = yamlio.read(path, self.repo, fast=True)
             try:
                 journal = document.validate(JournalFile, empty={})
             except DataError as exc:

@@ -45,11 +45,14 @@ def display(path: Path, root: Path | None = None) -> str:
 class Document:
     """One YAML file's text and data, able to say where any part of the data came from."""
 
-    def __init__(self, path: Path, text: str, shown: str) -> None:
+    def __init__(self, path: Path, text: str, shown: str, *, fast: bool = False) -> None:
         self.path, self.text, self.shown = path, text, shown
         self._root: yaml.Node | None = None
+        if fast and (parsed := fast_journal(text)) is not None:
+            self.data: Any = parsed
+            return
         try:
-            self.data: Any = yaml.load(text, Loader=SafeLoader)
+            self.data = yaml.load(text, Loader=SafeLoader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             message = f"not valid YAML: {exc.problem or exc.context}"
@@ -120,7 +123,8 @@ def _message(err: Any) -> str:
     return f"{field}: {text}" if field else text
 
 
-def read(path: Path, root: Path | None = None) -> Document:
+def read(path: Path, root: Path | None = None, *, fast: bool = False) -> Document:
+    """A YAML file; `fast` takes the journal fast path when the file is in ante's own spelling."""
     shown = display(path, root)
     try:
         text = path.read_text(encoding="utf-8")
@@ -128,11 +132,71 @@ def read(path: Path, root: Path | None = None) -> Document:
         raise DataError(Problem(shown, None, None, "file not found")) from None
     except UnicodeDecodeError as exc:
         raise DataError(Problem(shown, None, None, f"not UTF-8 text: {exc.reason}")) from None
-    return Document(path, text, shown)
+    return Document(path, text, shown, fast=fast)
 
 
 def load(path: Path, model: type[Model], root: Path | None = None, *, empty: Any = None) -> Model:
     return read(path, root).validate(model, empty=empty)
+
+
+# ---- the journal's fast path -----------------------------------------------------------------
+# Journals are big and tool-written in one spelling (see `flow`), so they are read line by line
+# without building YAML nodes. Anything else in the file, including a hand edit that is not in
+# that spelling, falls back to the full YAML loader: same data either way, just slower.
+
+_PAIR = re.compile(r'(\w+): ("(?:[^"\\]|\\.)*"|[^,}"]*)(, |\}$)')
+_TYPED = {
+    "date": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
+    "delta": re.compile(r"^-?\d+$"),
+    "at": re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"),
+    "rate": re.compile(r"^\d+$"),
+}
+
+
+def fast_journal(text: str) -> dict[str, Any] | None:
+    data: dict[str, Any] = {}
+    entries: list[dict[str, Any]] | None = None
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        if entries is None:
+            if line in ("entries:", "entries: []"):
+                entries = []
+                continue
+            key, sep, raw = line.partition(": ")
+            value = _fast_value(key, raw) if sep and key in ("week", "rate", "reason") else None
+            if value is None:
+                return None
+            data[key] = value
+            continue
+        if not (line.startswith("- {") and line.endswith("}")):
+            return None
+        row: dict[str, Any] = {}
+        pos = 3
+        while pos < len(line):
+            match = _PAIR.match(line, pos)
+            if match is None:
+                return None
+            value = _fast_value(match[1], match[2])
+            if value is None:
+                return None
+            row[match[1]] = value
+            pos = match.end()
+        entries.append(row)
+    data["entries"] = entries or []
+    return data
+
+
+def _fast_value(key: str, raw: str) -> Any:
+    if raw.startswith('"'):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return None
+    typed = _TYPED.get(key)
+    if typed is not None:
+        return (int(raw) if key in ("delta", "rate") else raw) if typed.match(raw) else None
+    return raw if _PLAIN.match(raw) and raw.lower() not in _RESERVED else None
 
 
 # ---- writing -------------------------------------------------------------------------------
