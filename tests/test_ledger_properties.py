@@ -6,12 +6,11 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from ante.ledger import Ledger, check
 from ante.models import Entry, Member, Policy
 from ante.store import Store
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 LOGINS = ["alice", "bob", "carol", "dave"]
 MEMBERS = {login: Member(login=login, joined=date(2025, 1, 1)) for login in LOGINS}
@@ -163,7 +162,6 @@ def _snapshot(store: Store) -> dict[str, bytes]:
 @given(operations())
 def test_the_fast_journal_reader_agrees_with_the_yaml_loader(entries: list[Entry]) -> None:
     import yaml
-
     from ante import yamlio
     from ante.models import JournalFile
     from ante.store import journal_text
