@@ -1,0 +1,415 @@
+"""Awards, pure: what an overhead issue's state is worth, and the journal entries that get there.
+
+The decision is taken from the issue's STATE, never from the event's action alone: a closed-as-
+completed issue carrying an award label is worth the policy's chips (the largest matching label)
+to each assignee who is a member (no assignee: whoever closed it). Everything else is worth
+nothing. `reconcile` compares that with what the journal already holds for the issue (entries
+whose `ref` is its URL) and plans award/revoke entries with deterministic ids, so a replayed
+event plans nothing and any number of close/reopen flips ends at the right net chips. An event
+older than the newest one already applied to the issue (`at`) is stale and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from . import clock
+from .errors import UsageError
+from .models import Entry, Member, Policy
+
+# `issues` actions that can change what an issue is worth (the state decides, not the action).
+ACTIONS = ("closed", "reopened", "labeled", "unlabeled", "assigned", "unassigned")
+STATE_EVENTS = ACTIONS  # timeline event kinds with the same names
+TRUSTED_ROLES = ("triage", "maintain", "admin")
+
+
+class PayloadError(ValueError):
+    """The event payload is not an `issues` event ante can read."""
+
+
+@dataclass(frozen=True)
+class Person:
+    login: str
+    bot: bool = False
+
+
+@dataclass(frozen=True)
+class IssueFacts:
+    """An issue's state, as an event payload or a search result shows it."""
+
+    repo: str  # owner/name
+    number: int
+    url: str  # html_url: the `ref` of its journal entries
+    title: str
+    state: str  # open | closed
+    state_reason: str | None
+    labels: tuple[str, ...]
+    assignees: tuple[Person, ...]
+    created_at: datetime
+    updated_at: datetime
+    closer: Person | None = None  # known from a `closed` event's sender or the timeline
+
+    @property
+    def key(self) -> str:
+        return f"{self.repo}#{self.number}"
+
+    @property
+    def completed(self) -> bool:
+        # Issues closed before GitHub had close reasons carry none: "completed" was the only kind.
+        return self.state == "closed" and self.state_reason in ("completed", None)
+
+    @property
+    def not_planned(self) -> bool:
+        return self.state == "closed" and self.state_reason == "not_planned"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who did what to the issue, from its timeline; `known` is False without a token."""
+
+    labelers: Mapping[str, str] = field(default_factory=dict)  # lowercased label -> login
+    closer: str | None = None
+    known: bool = False
+    latest: datetime | None = None  # the newest change to state, labels or assignees
+
+
+# A payload older than the issue's newest change (by more than clock skew) has been overtaken:
+# the newer change's own run (or the hourly sync) applies the state it led to.
+SUPERSEDED_AFTER = timedelta(seconds=5)
+
+
+@dataclass(frozen=True)
+class Share:
+    """What one person should hold for this issue, and why not when they hold nothing."""
+
+    login: str
+    chips: int
+    member: bool
+    refusal: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    issue: IssueFacts
+    worth: int  # chips the issue's state is worth to each earner
+    shares: tuple[Share, ...]
+    entries: tuple[Entry, ...]
+    held: Mapping[str, int]  # net chips per member for this issue once `entries` are applied
+    stale: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.entries)
+
+    def headline(self) -> str:
+        """`+1 chip @alice, -2 chips @bob` for commit messages and logs."""
+        parts: list[str] = []
+        for entry in self.entries:
+            word = "chip" if abs(entry.delta) == 1 else "chips"
+            sign = "+" if entry.delta > 0 else ""
+            parts.append(f"{sign}{entry.delta} {word} @{entry.member}")
+        return ", ".join(parts)
+
+
+# ---- reading an event --------------------------------------------------------------------------
+
+
+def is_bot(login: str, kind: str | None = None) -> bool:
+    return kind == "Bot" or login.endswith("[bot]")
+
+
+def _person(data: object, where: str) -> Person:
+    if not isinstance(data, Mapping) or not isinstance(data.get("login"), str):
+        raise PayloadError(f"{where}: expected a user with a `login`")
+    return Person(data["login"], is_bot(data["login"], data.get("type")))
+
+
+def _instant(value: object, where: str) -> datetime:
+    if not isinstance(value, str):
+        raise PayloadError(f"{where}: expected an ISO-8601 time")
+    try:
+        return clock.parse_instant(value, what=where)
+    except UsageError as exc:
+        raise PayloadError(str(exc)) from None
+
+
+def issue_facts(issue: Mapping[str, object], repo: str, closer: Person | None = None) -> IssueFacts:
+    """An `issue` object (webhook or REST/search shape) as facts; PayloadError names what is off."""
+    for key in ("number", "html_url", "state", "created_at", "updated_at"):
+        if key not in issue:
+            raise PayloadError(f"issue.{key} is missing")
+    number, url, state = issue["number"], issue["html_url"], issue["state"]
+    if not isinstance(number, int) or isinstance(number, bool):
+        raise PayloadError("issue.number: expected a number")
+    if not isinstance(url, str) or not isinstance(state, str) or state not in ("open", "closed"):
+        raise PayloadError("issue.html_url / issue.state: unexpected values")
+    labels_raw = issue.get("labels") or []
+    assignees_raw = issue.get("assignees") or []
+    if not isinstance(labels_raw, list) or not isinstance(assignees_raw, list):
+        raise PayloadError("issue.labels / issue.assignees: expected lists")
+    labels = tuple(
+        str(label["name"]) if isinstance(label, Mapping) else str(label) for label in labels_raw
+    )
+    assignees = tuple(_person(a, "issue.assignees[]") for a in assignees_raw)
+    if not assignees and isinstance(issue.get("assignee"), Mapping):
+        assignees = (_person(issue["assignee"], "issue.assignee"),)
+    if closer is None and isinstance(issue.get("closed_by"), Mapping):
+        closer = _person(issue["closed_by"], "issue.closed_by")
+    reason = issue.get("state_reason")
+    return IssueFacts(
+        repo=repo,
+        number=number,
+        url=url,
+        title=str(issue.get("title") or ""),
+        state=state,
+        state_reason=reason if isinstance(reason, str) else None,
+        labels=labels,
+        assignees=assignees,
+        created_at=_instant(issue["created_at"], "issue.created_at"),
+        updated_at=_instant(issue["updated_at"], "issue.updated_at"),
+        closer=closer if state == "closed" else None,
+    )
+
+
+def from_event(payload: object) -> tuple[str, IssueFacts]:
+    """The action and the issue of an `issues` webhook payload; PayloadError otherwise."""
+    if not isinstance(payload, Mapping):
+        raise PayloadError("the payload is not a JSON object")
+    if "pull_request" in payload or not isinstance(payload.get("issue"), Mapping):
+        raise PayloadError("not an `issues` event (the payload has no `issue`)")
+    action = payload.get("action")
+    if not isinstance(action, str):
+        raise PayloadError("the payload has no `action`")
+    repository = payload.get("repository")
+    if not isinstance(repository, Mapping) or not isinstance(repository.get("full_name"), str):
+        raise PayloadError("repository.full_name is missing")
+    issue = payload["issue"]
+    if "pull_request" in issue:
+        raise PayloadError("this is a pull request, not an issue")
+    closer = None
+    if action == "closed" and isinstance(payload.get("sender"), Mapping):
+        closer = _person(payload["sender"], "sender")
+    return action, issue_facts(issue, repository["full_name"], closer)
+
+
+# ---- what the state is worth -------------------------------------------------------------------
+
+
+def award_label(labels: Iterable[str], policy: Policy) -> tuple[str, int] | None:
+    """The award label that counts (the largest; labels compare without case), or None."""
+    table = {name.lower(): (name, chips) for name, chips in policy.awards.items()}
+    found = [table[label.lower()] for label in labels if label.lower() in table]
+    return max(found, key=lambda pair: pair[1]) if found else None
+
+
+def is_overhead(issue: IssueFacts, policy: Policy) -> bool:
+    names = {name.lower() for name in policy.awards} | {policy.overhead_label.lower()}
+    return any(label.lower() in names for label in issue.labels)
+
+
+def worth(issue: IssueFacts, policy: Policy) -> int:
+    """Chips the issue's current state is worth to each earner."""
+    counted = award_label(issue.labels, policy)
+    if counted is None:
+        return 0
+    if issue.completed:
+        return counted[1]
+    if issue.not_planned:
+        return policy.triage_award
+    return 0
+
+
+def earners(issue: IssueFacts, provenance: Provenance) -> list[Person]:
+    """Assignees; with none, whoever closed it. Bots are left out."""
+    people = list(issue.assignees)
+    if not people:
+        closer = issue.closer or (Person(provenance.closer) if provenance.closer else None)
+        people = [closer] if closer else []
+    return [p for p in people if not p.bot and not is_bot(p.login)]
+
+
+def needs_permission(issue: IssueFacts, policy: Policy, provenance: Provenance) -> list[str]:
+    """Logins whose repository role decides an award: an earner who applied the label."""
+    if not provenance.known or worth(issue, policy) == 0:
+        return []
+    labeler = _labeler(issue, policy, provenance)
+    return [
+        p.login
+        for p in earners(issue, provenance)
+        if labeler is None or labeler.lower() == p.login.lower()
+    ]
+
+
+def _labeler(issue: IssueFacts, policy: Policy, provenance: Provenance) -> str | None:
+    counted = award_label(issue.labels, policy)
+    return provenance.labelers.get(counted[0].lower()) if counted else None
+
+
+def shares(
+    issue: IssueFacts,
+    policy: Policy,
+    members: Mapping[str, Member],
+    provenance: Provenance,
+    trusted: Iterable[str] = (),
+) -> list[Share]:
+    """Who should hold what for this issue. `trusted`: logins with triage+ on its repository."""
+    chips = worth(issue, policy)
+    if chips == 0:
+        return []
+    trusted_lower = {login.lower() for login in trusted}
+    labeler = _labeler(issue, policy, provenance)
+    by_lower = {login.lower(): login for login in members}
+    day = issue.updated_at.date()
+    result: list[Share] = []
+    for person in earners(issue, provenance):
+        login = by_lower.get(person.login.lower())
+        if login is None:
+            result.append(Share(person.login, 0, False, "not a member"))
+            continue
+        member = members[login]
+        if member.left is not None and member.left <= day:
+            result.append(Share(login, 0, True, "left the team"))
+            continue
+        own_label = labeler is None or labeler.lower() == login.lower()
+        if provenance.known and own_label and login.lower() not in trusted_lower:
+            label = f"`{award_label(issue.labels, policy)[0]}`"  # type: ignore[index]
+            why = (
+                f"{label} was applied by @{login} themselves"
+                if labeler
+                else f"who applied {label} is unknown"
+            )
+            refusal = (
+                f"{why} and they have no triage rights on {issue.repo}: ask a teammate to apply it"
+            )
+            result.append(Share(login, 0, True, refusal))
+            continue
+        result.append(Share(login, chips, True))
+    return result
+
+
+# ---- reconciling with the journal --------------------------------------------------------------
+
+
+def held(history: Iterable[Entry]) -> dict[str, int]:
+    """Net chips per member from an issue's award/revoke entries."""
+    totals: dict[str, int] = {}
+    for entry in history:
+        if entry.kind in ("award", "revoke"):
+            totals[entry.member] = totals.get(entry.member, 0) + entry.delta
+    return totals
+
+
+def superseded(issue: IssueFacts, provenance: Provenance) -> bool:
+    latest = provenance.latest
+    return latest is not None and issue.updated_at + SUPERSEDED_AFTER < latest
+
+
+def reconcile(
+    issue: IssueFacts,
+    policy: Policy,
+    wanted: Iterable[Share],
+    history: Iterable[Entry],
+    today: date,
+    provenance: Provenance | None = None,
+) -> Plan:
+    """The entries that bring the journal's net chips for `issue` to `wanted`.
+
+    Stale (nothing planned): the issue's state is older than one already applied (`at`), or
+    than a later change its timeline shows.
+    """
+    past = [entry for entry in history if entry.ref == issue.url]
+    wanted = tuple(wanted)
+    newest = max((e.at for e in past if e.at is not None), default=None)
+    now_held = held(past)
+    value = worth(issue, policy)
+    overtaken = provenance is not None and superseded(issue, provenance)
+    if overtaken or (newest is not None and issue.updated_at < newest):
+        return Plan(issue, value, wanted, (), now_held, stale=True)
+    target = {share.login: share.chips for share in wanted if share.member}
+    entries: list[Entry] = []
+    for login in sorted(set(now_held) | set(target)):
+        delta = target.get(login, 0) - now_held.get(login, 0)
+        if delta == 0:
+            continue
+        kind = "award" if delta > 0 else "revoke"
+        generation = 1 + sum(1 for e in past if e.member == login and e.kind == kind)
+        entries.append(
+            Entry(
+                id=f"{kind}:{issue.key}:{login}:{generation}",
+                date=today,
+                kind=kind,
+                member=login,
+                delta=delta,
+                ref=issue.url,
+                reason=_reason(issue, kind, target.get(login, 0)),
+                at=issue.updated_at,
+            )
+        )
+    after = dict(now_held)
+    for entry in entries:
+        after[entry.member] = after.get(entry.member, 0) + entry.delta
+    return Plan(issue, value, wanted, tuple(entries), after)
+
+
+def _reason(issue: IssueFacts, kind: str, target: int) -> str:
+    if kind == "award":
+        return "closed as not planned (triage)" if issue.not_planned else "closed as completed"
+    if issue.state == "open":
+        return "reopened"
+    if target:
+        return "award label changed"
+    return "no longer earns (label, assignee or close reason changed)"
+
+
+@dataclass(frozen=True)
+class Row:
+    login: str
+    member: bool
+    held: int
+    balance: int
+    refusal: str | None
+
+
+def comment_view(plan: Plan, policy: Policy, balances: Mapping[str, int]) -> dict[str, object]:
+    """What the award section of the issue's comment shows (template variables)."""
+    issue = plan.issue
+    counted = award_label(issue.labels, policy)
+    if counted is None:
+        state = "unlabelled"
+    elif issue.state == "open":
+        state = "open"
+    else:
+        state = "not_planned" if issue.not_planned else "completed"
+    rows: list[Row] = []
+    seen: set[str] = set()
+    for share in plan.shares:
+        seen.add(share.login)
+        held_now = plan.held.get(share.login, 0)
+        rows.append(
+            Row(share.login, share.member, held_now, balances.get(share.login, 0), share.refusal)
+        )
+    for login, chips in sorted(plan.held.items()):
+        if login not in seen and (chips or any(e.member == login for e in plan.entries)):
+            rows.append(Row(login, True, chips, balances.get(login, 0), None))
+    return {
+        "state": state,
+        "label": counted[0] if counted else policy.overhead_label,
+        "worth": plan.worth,
+        "rows": rows,
+    }
+
+
+def commit_message(plans: Iterable[Plan]) -> str | None:
+    """`ante: +1 chip @alice for owner/repo#12`, or None when nothing changed."""
+    changed = [plan for plan in plans if plan.changed]
+    if not changed:
+        return None
+    if len(changed) == 1:
+        plan = changed[0]
+        return f"ante: {plan.headline()} for {plan.issue.key}"
+    moved = sum(entry.delta for plan in changed for entry in plan.entries)
+    lines = [f"ante sync: {len(changed)} issues, {moved:+d} chips", ""]
+    lines += [f"- {plan.headline()} for {plan.issue.key}" for plan in changed]
+    return "\n".join(lines)

@@ -1,0 +1,246 @@
+"""`ante award --event FILE [--push]`: apply one `issues` event to the chip journal.
+
+Order of work, so a failure never loses or doubles an award: read the event; ask GitHub who
+applied the label (the timeline, which also holds ante's comment) and, only when the labeler is
+the awardee, their role; record in the journal (idempotent, pushed with retries under --push);
+then create or edit ante's one comment on the issue. At most 3 API calls per event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import awards, comment, gitops, render, yamlio
+from ..awards import IssueFacts, Plan, Provenance
+from ..context import Context
+from ..errors import AnteError
+from ..ledger import Ledger
+from ..models import Entry, JournalFile
+from . import status
+
+if TYPE_CHECKING:
+    from ..github import GitHubAdapter, Timeline
+
+LEDGER_PATHS = ("ledger", "STATUS.md")
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("award", help="apply one `issues` event: award or revoke chips")
+    p.add_argument(
+        "--event", required=True, help="the event payload (JSON; e.g. $GITHUB_EVENT_PATH)"
+    )
+    p.add_argument("--push", action="store_true", help="commit and push (retrying on conflicts)")
+    p.set_defaults(run=run)
+
+
+@dataclass
+class Case:
+    """One issue on its way to the journal, with what GitHub told us about it."""
+
+    issue: IssueFacts
+    provenance: Provenance = field(default_factory=Provenance)
+    trusted: frozenset[str] = frozenset()
+    timeline: Timeline | None = None
+    plan: Plan | None = None
+
+
+def read_event(path: Path) -> tuple[str, IssueFacts]:
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AnteError(f"{path}: no such event file") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AnteError(f"{path}: not a JSON event payload ({exc})") from None
+    try:
+        return awards.from_event(payload)
+    except awards.PayloadError as exc:
+        raise AnteError(f"{path}: {exc}; nothing changed") from None
+
+
+# ---- the GitHub side -------------------------------------------------------------------------
+
+
+def provenance(timeline: Timeline) -> Provenance:
+    labelers: dict[str, str] = {}
+    closer: str | None = None
+    latest = None
+    for event in timeline.events:
+        if event.kind == "labeled" and event.label and event.actor:
+            labelers[event.label.lower()] = event.actor
+        elif event.kind == "closed" and event.actor:
+            closer = event.actor
+        if event.kind in awards.STATE_EVENTS and event.created_at is not None:
+            latest = event.created_at if latest is None else max(latest, event.created_at)
+    return Provenance(labelers, closer, known=True, latest=latest)
+
+
+def investigate(
+    gh: GitHubAdapter | None, case: Case, ledger: Ledger, *, with_timeline: bool = True
+) -> None:
+    """Fill in who labelled and closed the issue and who is trusted: ≤ 2 API calls."""
+    if gh is None:
+        return
+    if with_timeline:
+        case.timeline = gh.timeline(case.issue.repo, case.issue.number)
+        case.provenance = provenance(case.timeline)
+    else:
+        case.provenance = Provenance(known=True)
+    trusted: set[str] = set()
+    for login in awards.needs_permission(case.issue, ledger.policy, case.provenance):
+        if gh.permission(case.issue.repo, login) in awards.TRUSTED_ROLES:
+            trusted.add(login)
+    case.trusted = frozenset(trusted)
+
+
+def post_comment(ctx: Context, gh: GitHubAdapter, case: Case, balances: dict[str, int]) -> bool:
+    """Create or edit ante's one comment on the issue; False when nothing needed saying."""
+    from ..github import marker_tag
+
+    assert case.plan is not None
+    tag = marker_tag(comment.MARKER)
+    known = case.timeline.comments if case.timeline is not None else ()
+    existing = next((c for c in known if c.body.startswith(tag)), None)
+    if existing is None and not case.plan.changed and not case.plan.shares:
+        return False
+    view = awards.comment_view(case.plan, ctx.store.policy(), balances)
+    section = render.render(
+        ctx.repo,
+        "award-comment.md.j2",
+        checked=case.provenance.known,
+        members_url=_members_url(ctx),
+        **view,
+    )
+    old = existing.body[len(tag) :].lstrip("\n") if existing else None
+    body = comment.compose(old, "award", section)
+    gh.upsert_comment(
+        case.issue.repo, case.issue.number, comment.MARKER, body, known_timeline=case.timeline
+    )
+    return True
+
+
+def _members_url(ctx: Context) -> str:
+    team = ctx.environ.get("GITHUB_REPOSITORY")
+    if not team:
+        return "ledger/members.yaml"
+    server = (ctx.environ.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
+    return f"{server}/{team}/blob/HEAD/ledger/members.yaml"
+
+
+# ---- the ledger side -------------------------------------------------------------------------
+
+
+def earlier_history(
+    ctx: Context, ledger: Ledger, issues: Sequence[IssueFacts]
+) -> dict[str, list[Entry]]:
+    """Entries about `issues` in closed periods: read only for issues older than this period."""
+    if ledger.period is None:
+        return {}
+    oldest = min((i.created_at.year for i in issues), default=ledger.period)
+    if oldest >= ledger.period:
+        return {}
+    refs = {i.url for i in issues if i.created_at.year < ledger.period}
+    found: dict[str, list[Entry]] = {}
+    for period in ctx.store.periods():
+        if oldest <= period < ledger.period:
+            for path in ctx.store.period_files(period):
+                journal = yamlio.read(path, ctx.repo).validate(JournalFile, empty={})
+                for entry in journal.entries:
+                    if entry.ref in refs:
+                        found.setdefault(entry.ref, []).append(entry)
+    return found
+
+
+def apply(ctx: Context, cases: Sequence[Case], earlier: dict[str, list[Entry]]) -> list[Plan]:
+    """Plan and append every case's entries to the working tree; re-render STATUS.md."""
+    ledger = ctx.store.load()
+    today = ctx.now.date()
+    plans: list[Plan] = []
+    for case in cases:
+        wanted = awards.shares(
+            case.issue, ledger.policy, ledger.members, case.provenance, case.trusted
+        )
+        past = earlier.get(case.issue.url, []) + ledger.entries_for(case.issue.url)
+        case.plan = awards.reconcile(
+            case.issue, ledger.policy, wanted, past, today, case.provenance
+        )
+        try:
+            ctx.store.append(ledger, list(case.plan.entries))
+        except ValueError as exc:
+            raise AnteError(f"{case.issue.key}: {exc}; nothing changed") from None
+        plans.append(case.plan)
+    if any(plan.changed for plan in plans):
+        status.write(ctx)
+    return plans
+
+
+def record(ctx: Context, cases: Sequence[Case], *, push: bool) -> list[Plan]:
+    """Apply to the working tree, or with `push` commit and push (re-applying after conflicts)."""
+    ledger = ctx.store.load()
+    earlier = earlier_history(ctx, ledger, [case.issue for case in cases])
+    if not push:
+        return apply(ctx, cases, earlier)
+    plans: list[Plan] = []
+
+    def attempt() -> str | None:
+        plans[:] = apply(ctx, cases, earlier)
+        return awards.commit_message(plans)
+
+    result = gitops.publish(ctx.repo, attempt, LEDGER_PATHS)
+    if result.changed:
+        ctx.say(f"pushed after {result.attempts} attempt(s): {result.message.splitlines()[0]}")  # type: ignore[union-attr]
+    return plans
+
+
+# ---- the command -----------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    action, issue = read_event(Path(args.event))
+    if action not in awards.ACTIONS:
+        ctx.say(f"nothing to do: `{action}` does not change what {issue.key} is worth")
+        return 0
+    ledger = ctx.store.load()
+    history = earlier_history(ctx, ledger, [issue]).get(issue.url, []) + ledger.entries_for(
+        issue.url
+    )
+    if not awards.is_overhead(issue, ledger.policy) and not any(awards.held(history).values()):
+        ctx.say(f"nothing to do: {issue.key} has no award label and holds no chips")
+        return 0
+    case = Case(issue)
+    gh = ctx.github
+    if gh is None:
+        ctx.say("no GitHub token: who applied the label is not checked and no comment is posted")
+    else:
+        investigate(gh, case, ledger)
+    plans = record(ctx, [case], push=args.push)
+    plan = plans[0] if plans else case.plan
+    assert plan is not None
+    report(ctx, plan)
+    if gh is not None:
+        try:
+            post_comment(ctx, gh, case, ctx.store.load().balances())
+        except AnteError as exc:
+            raise AnteError(
+                f"the journal is up to date but the comment on {issue.key} failed ({exc}); "
+                "re-run to retry (nothing will double)"
+            ) from None
+    return 0
+
+
+def report(ctx: Context, plan: Plan) -> None:
+    key = plan.issue.key
+    if plan.stale:
+        ctx.say(f"nothing to do: the event for {key} is older than one already applied")
+    elif plan.changed:
+        ctx.say(f"{key}: {plan.headline()}")
+        ctx.summary(f"### ante award\n\n{key}: {plan.headline()}")
+    else:
+        ctx.say(f"nothing to do: the journal already matches {key}")
+    for share in plan.shares:
+        if share.refusal:
+            ctx.say(f"  @{share.login}: no chips, {share.refusal}")
