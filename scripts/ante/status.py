@@ -1,11 +1,95 @@
-"""What STATUS.md shows, as plain data (pure): built from the repo's data, zero API calls."""
+"""What STATUS.md shows, as plain data (pure): built from the repo's data, zero API calls.
+
+`view(sources, now)` turns what `status_data` read from the repository into sections. A section
+whose data does not exist (no rotation file yet, no recorded metrics) is None and the template
+leaves it out. Everything relative to `now` is quantised to the week or the month, so the same
+data renders the same file all week long.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
+from .clock import iso_week, week_start
 from .ledger import Ledger
+from .models import Entry
+
+CHART_WEEKS = 12  # the backlog charts
+RATE_WEEKS = 4  # "current rates" for the backlog estimate, and the balances' change column
+RECENT_AWARDS = 10
+QUEUE_ROWS = 10
+SCHEDULE_WEEKS = 8
+DEFAULT_BACKLOG_TARGET = 10  # the published team kept its backlog near seven tickets
+
+ISSUE_URL = re.compile(r"^https://github\.com/([\w.-]+/[\w.-]+)/(?:issues|pull)/(\d+)$")
+
+
+# ---- the inputs, as the other modules shape them (duck-typed) ---------------------------------
+
+
+class TaxWeekLike(Protocol):
+    week: str
+    rate: int
+    reason: str | None
+
+
+class WeekMetricsLike(Protocol):
+    week: str
+    open: int
+    opened: int
+    closed: int
+
+
+class ShiftLike(Protocol):
+    start: datetime
+    end: datetime
+    roles: Mapping[str, str]
+
+
+class QueueItemLike(Protocol):
+    number: int
+    title: str
+    url: str
+    priority: Any
+    due: date | None
+
+
+class PageLike(Protocol):
+    opened: datetime
+    out_of_hours: bool
+    issue: str
+    rotation: str | None
+    postmortem: str | None
+    closed: datetime | None
+
+
+@dataclass
+class Sources:
+    """Everything `status_data` found in the repository; None where there is no such data."""
+
+    ledger: Ledger
+    tax: TaxWeekLike | None = None
+    metrics: Sequence[WeekMetricsLike] | None = None
+    backlog_target: int = DEFAULT_BACKLOG_TARGET
+    shifts: Mapping[str, Sequence[ShiftLike]] | None = None  # rotation -> current shift onwards
+    escalation: Mapping[str, Sequence[str]] | None = None  # rotation -> managers
+    queue: Sequence[QueueItemLike] | None = None
+    pages: Sequence[PageLike] | None = None
+    earlier_entries: Sequence[Entry] = ()  # the previous period, when the 4 weeks reach into it
+
+
+# ---- the sections -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str | None  # None: not a link (e.g. a ref that is a file path)
 
 
 @dataclass(frozen=True)
@@ -20,30 +104,345 @@ class BalanceRow:
         return self.chips < 0
 
 
-def balance_rows(ledger: Ledger, today: date) -> list[BalanceRow]:
-    """Current members, most chips first, then by name: a leaderboard without a last place."""
-    since = today - timedelta(weeks=4)
-    balances = ledger.balances()
+@dataclass(frozen=True)
+class Balances:
+    rows: list[BalanceRow]
+    total: int
+    since: date  # start of the change column's window
+    in_debt: int
+
+
+@dataclass(frozen=True)
+class Tax:
+    week: str
+    rate: int
+    reason: str | None
+    paid: int  # chips the week's tax entries took
+
+
+@dataclass(frozen=True)
+class OnCall:
+    rotation: str
+    roles: list[tuple[str, str]]  # (role, login), the captain first
+    until: datetime
+    next_roles: list[tuple[str, str]]
+    escalation: list[str]
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    labels: list[str]
+    bars: list[int]
+    lines: list[list[int]]
+    y_max: int
+
+
+@dataclass(frozen=True)
+class Backlog:
+    open_now: int
+    week: str  # the latest recorded week
+    weeks: list[WeekMetricsLike]  # the chart's weeks, oldest first
+    flow: Chart  # closed (bars) vs opened (line) per week
+    trend: Chart  # open backlog at the end of each week
+    opened_rate: float
+    closed_rate: float
+    target: int
+    estimate: str
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    link: Link
+    title: str
+    priority: str
+    due: date | None
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    start: datetime
+    logins: list[str]  # in the order of `Schedule.roles`; "" where the role is empty
+    current: bool
+
+
+@dataclass(frozen=True)
+class Schedule:
+    rotation: str
+    roles: list[str]
+    rows: list[ScheduleRow]
+
+
+@dataclass(frozen=True)
+class Pages:
+    month: str  # "November 2026"
+    in_hours: int
+    out_of_hours: int
+    open: list[Link]
+
+
+@dataclass(frozen=True)
+class Award:
+    day: date
+    login: str
+    chips: int
+    link: Link
+
+
+@dataclass(frozen=True)
+class Status:
+    as_of: date | None
+    on_call: list[OnCall] | None
+    balances: Balances
+    tax: Tax | None
+    backlog: Backlog | None
+    queue: list[QueueRow] | None
+    schedules: list[Schedule] | None
+    pages: Pages | None
+    awards: list[Award] | None
+    postmortems: list[Link] | None
+    swept: list[Link] | None = None  # overhead noise swept this week (intake, later)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def context(self) -> dict[str, Any]:
+        """The template's variables: one per section."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def view(sources: Sources, now: datetime) -> Status:
+    today = now.date()
+    return Status(
+        as_of=latest_data_date(sources),
+        on_call=on_call(sources.shifts, sources.escalation, now),
+        balances=balances(sources.ledger, today, sources.earlier_entries),
+        tax=tax(sources.tax, sources.ledger),
+        backlog=backlog(sources.metrics, sources.backlog_target),
+        queue=queue(sources.queue),
+        schedules=schedules(sources.shifts, now),
+        pages=pages(sources.pages, now),
+        awards=recent_awards(sources.ledger.entries),
+        postmortems=open_postmortems(sources.pages),
+    )
+
+
+# ---- each section ----------------------------------------------------------------------------
+
+
+def issue_link(url: str) -> Link:
+    """`owner/repo#12` for an issue URL; anything else is shown as it is, unlinked."""
+    match = ISSUE_URL.match(url)
+    if match:
+        return Link(f"{match.group(1)}#{match.group(2)}", url)
+    return Link(url, url if url.startswith("https://") else None)
+
+
+def window_start(today: date) -> date:
+    """Monday of the week three weeks before this one: the last four calendar weeks."""
+    return week_start(iso_week(today)) - timedelta(weeks=RATE_WEEKS - 1)
+
+
+def balances(ledger: Ledger, today: date, earlier: Iterable[Entry] = ()) -> Balances:
+    """Current members, most chips first, then by name: a leaderboard with no ranks."""
+    since = window_start(today)
+    chips = ledger.balances()
     change: dict[str, int] = {}
-    for entry in ledger.entries:
-        if entry.date > since:
+    for entry in [*earlier, *ledger.entries]:
+        if entry.date >= since:
             change[entry.member] = change.get(entry.member, 0) + entry.delta
     rows = [
-        BalanceRow(login, member.display_name, balances.get(login, 0), change.get(login, 0))
+        BalanceRow(login, member.display_name, chips.get(login, 0), change.get(login, 0))
         for login, member in ledger.members.items()
         if member.active_on(today)
     ]
-    return sorted(rows, key=lambda r: (-r.chips, r.name.lower()))
+    rows.sort(key=lambda r: (-r.chips, r.name.lower(), r.login.lower()))
+    return Balances(rows, sum(r.chips for r in rows), since, sum(r.in_debt for r in rows))
 
 
-def latest_data_date(ledger: Ledger) -> date | None:
-    """The date of the newest journal entry: STATUS.md shows this, never the wall clock."""
-    return max((entry.date for entry in ledger.entries), default=None)
+def tax(week: TaxWeekLike | None, ledger: Ledger) -> Tax | None:
+    if week is None:
+        return None
+    taken = getattr(week, "entries", None)
+    if taken is None:  # the week's entries, told apart by the week in their id or ref
+        taken = [e for e in ledger.entries if e.kind == "tax" and week.week in f"{e.id} {e.ref}"]
+    paid = -sum(e.delta for e in taken)
+    return Tax(week.week, week.rate, week.reason, paid)
 
 
-def view(ledger: Ledger, today: date) -> dict[str, object]:
-    return {
-        "balances": balance_rows(ledger, today),
-        "as_of": latest_data_date(ledger),
-        "total_chips": sum(ledger.balances().values()),
-    }
+def on_call(
+    shifts: Mapping[str, Sequence[ShiftLike]] | None,
+    escalation: Mapping[str, Sequence[str]] | None,
+    now: datetime,
+) -> list[OnCall] | None:
+    if not shifts:
+        return None
+    result: list[OnCall] = []
+    for rotation, rota in shifts.items():  # in the rotation store's order
+        ordered = sorted(rota, key=lambda s: s.start)
+        current = next((i for i, s in enumerate(ordered) if s.start <= now < s.end), None)
+        if current is None:
+            continue
+        shift = ordered[current]
+        following = ordered[current + 1] if current + 1 < len(ordered) else None
+        result.append(
+            OnCall(
+                rotation,
+                [(role, login) for role, login in shift.roles.items() if login],
+                shift.end,
+                [(r, login) for r, login in following.roles.items() if login] if following else [],
+                list((escalation or {}).get(rotation, [])),
+            )
+        )
+    return result or None
+
+
+def schedules(
+    shifts: Mapping[str, Sequence[ShiftLike]] | None, now: datetime
+) -> list[Schedule] | None:
+    if not shifts:
+        return None
+    result: list[Schedule] = []
+    for rotation, rota in shifts.items():  # in the rotation store's order
+        ordered = [s for s in sorted(rota, key=lambda s: s.start) if s.end > now]
+        ordered = ordered[:SCHEDULE_WEEKS]
+        if not ordered:
+            continue
+        roles: list[str] = []
+        for shift in ordered:
+            roles.extend(role for role in shift.roles if role not in roles)
+        rows = [
+            ScheduleRow(s.start, [s.roles.get(r) or "" for r in roles], s.start <= now < s.end)
+            for s in ordered
+        ]
+        result.append(Schedule(rotation, roles, rows))
+    return result or None
+
+
+def backlog(metrics: Sequence[WeekMetricsLike] | None, target: int) -> Backlog | None:
+    if not metrics:
+        return None
+    history = sorted(metrics, key=lambda m: week_start(m.week))
+    shown = history[-CHART_WEEKS:]
+    recent = history[-RATE_WEEKS:]
+    opened_rate = sum(m.opened for m in recent) / len(recent)
+    closed_rate = sum(m.closed for m in recent) / len(recent)
+    latest = history[-1]
+    labels = [m.week.split("-")[1] for m in shown]
+    flow_max = max([m.opened for m in shown] + [m.closed for m in shown] + [1])
+    return Backlog(
+        open_now=latest.open,
+        week=latest.week,
+        weeks=shown,
+        flow=Chart(
+            "Overhead issues closed (bars) vs opened (line) per week",
+            labels,
+            [m.closed for m in shown],
+            [[m.opened for m in shown]],
+            nice_max(flow_max),
+        ),
+        trend=Chart(
+            "Open overhead backlog at the end of each week",
+            labels,
+            [m.open for m in shown],
+            [],
+            nice_max(max([m.open for m in shown] + [target, 1])),
+        ),
+        opened_rate=opened_rate,
+        closed_rate=closed_rate,
+        target=target,
+        estimate=estimate(latest.open, latest.week, opened_rate, closed_rate, target),
+    )
+
+
+def nice_max(value: int) -> int:
+    """A round top for a chart's y-axis, a little above the largest value."""
+    step = 10 ** max(0, len(str(value)) - 1)
+    return max(step, math.ceil(value * 1.1 / step) * step)
+
+
+def estimate(open_now: int, week: str, opened: float, closed: float, target: int) -> str:
+    """When the backlog reaches its target if the last weeks' rates hold, in one sentence."""
+    rates = f"{closed:.1f} closed and {opened:.1f} opened a week over the last {RATE_WEEKS} weeks"
+    if open_now <= target:
+        return f"The backlog ({open_now}) is at or under its target of {target}."
+    drain = closed - opened
+    if drain <= 0:
+        return (
+            f"At the current rates ({rates}) the backlog is not shrinking, "
+            f"so it will not reach its target of {target}."
+        )
+    weeks = math.ceil((open_now - target) / drain)
+    reach = iso_week(week_start(week) + timedelta(weeks=weeks))
+    return (
+        f"At the current rates ({rates}) the backlog reaches its target of {target} "
+        f"around **{reach}**, in about {weeks} week{'' if weeks == 1 else 's'}."
+    )
+
+
+def queue(items: Sequence[QueueItemLike] | None) -> list[QueueRow] | None:
+    if not items:
+        return None
+
+    def key(item: QueueItemLike) -> tuple[object, ...]:
+        priority = "" if item.priority is None else str(item.priority)
+        return (
+            priority == "",
+            priority.lower(),
+            item.due is None,
+            item.due or date.min,
+            item.number,
+        )
+
+    rows = [
+        QueueRow(
+            Link(f"#{item.number}", item.url),
+            item.title,
+            "" if item.priority is None else str(item.priority),
+            item.due,
+        )
+        for item in sorted(items, key=key)[:QUEUE_ROWS]
+    ]
+    return rows
+
+
+def pages(records: Sequence[PageLike] | None, now: datetime) -> Pages | None:
+    if records is None:
+        return None
+    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = (start + timedelta(days=32)).replace(day=1)
+    month = [p for p in records if start <= p.opened < end]
+    still_open = sorted((p for p in records if p.closed is None), key=lambda p: p.opened)
+    return Pages(
+        f"{start:%B %Y}",
+        sum(not p.out_of_hours for p in month),
+        sum(bool(p.out_of_hours) for p in month),
+        [issue_link(p.issue) for p in still_open],
+    )
+
+
+def open_postmortems(records: Sequence[PageLike] | None) -> list[Link] | None:
+    """Post-mortems asked for and not recorded as done, oldest first."""
+    if not records:
+        return None
+    pending = sorted(
+        (p for p in records if p.postmortem and not getattr(p, "postmortem_closed", None)),
+        key=lambda p: p.opened,
+    )
+    return [issue_link(p.postmortem) for p in pending if p.postmortem] or None
+
+
+def recent_awards(entries: Sequence[Entry]) -> list[Award] | None:
+    awards = [e for e in entries if e.kind == "award"]
+    awards.sort(key=lambda e: (e.date, e.at.timestamp() if e.at else 0.0, e.id), reverse=True)
+    return [
+        Award(e.date, e.member, e.delta, issue_link(e.ref)) for e in awards[:RECENT_AWARDS]
+    ] or None
+
+
+def latest_data_date(sources: Sources) -> date | None:
+    """The date of the newest recorded fact: STATUS.md shows this, never the wall clock."""
+    days = [entry.date for entry in sources.ledger.entries]
+    for page in sources.pages or ():
+        days.append(page.opened.date())
+        if page.closed is not None:
+            days.append(page.closed.date())
+    return max(days, default=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .. import render, status, yamlio
+from .. import render, status, status_data, yamlio
 from ..context import Context
 
 
@@ -15,8 +15,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def build(ctx: Context) -> str:
-    ledger = ctx.store.load()
-    return render.render(ctx.repo, "STATUS.md.j2", **status.view(ledger, ctx.now.date()))
+    sources = status_data.load(ctx.repo, ctx.store, ctx.now)
+    return render.render(ctx.repo, "STATUS.md.j2", **status.view(sources, ctx.now).context())
 
 
 def write(ctx: Context, out: str | None = None) -> bool:
@@ -35,5 +35,7 @@ def write(ctx: Context, out: str | None = None) -> bool:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     changed = write(ctx, args.out)
     if args.out != "-":
-        ctx.say(f"{'wrote' if changed else 'unchanged:'} {args.out or 'STATUS.md'}")
+        message = f"{'wrote' if changed else 'unchanged:'} {args.out or 'STATUS.md'}"
+        ctx.say(message)
+        ctx.summary(f"### ante status\n\n{message}")
     return 0
