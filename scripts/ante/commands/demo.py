@@ -1,0 +1,47 @@
+"""`ante demo [--out DIR]`: the offline end-to-end demo (a sandbox team's quarter)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+from .. import cli, demo
+from ..context import Context
+from ..errors import AnteError
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("demo", help="offline demo: a sandbox team repo lives through a quarter")
+    p.add_argument("--out", help="build the sandbox here and leave it (default: a temp dir)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    if args.out:
+        root = Path(args.out).resolve()
+        if root.exists() and any(root.iterdir()):
+            raise AnteError(f"{root} is not empty; choose a new directory for the demo")
+    else:
+        root = Path(tempfile.mkdtemp(prefix="ante-demo-"))
+    ctx.say(f"ante demo: building a sandbox team repo in {root} (offline, no token)")
+    team, quarter = demo.play(root, frozenset(cli.COMMANDS))
+    (root / "demo.log").write_text("\n".join(quarter.log), encoding="utf-8")
+    ledger = Context(repo=team, now=ctx.now, environ={}).store.load()
+    ctx.say(
+        f"replayed {demo.WEEKS} weeks: {quarter.closed} overhead issues closed, "
+        f"{quarter.reopened} reopened, {len(quarter.taxes)} weekly taxes merged, "
+        f"{quarter.handoffs} on-call handoffs"
+    )
+    ctx.say("chip balances: " + json.dumps(ledger.balances()))
+    ctx.say(f"git history: {team} ({len(_log(team))} commits; origin at {root / 'origin.git'})")
+    ctx.say(f"every command and its output: {root / 'demo.log'}")
+    ctx.say(f"STATUS.md: {team / 'STATUS.md'}")
+    return 0
+
+
+def _log(team: Path) -> list[str]:
+    from .. import gitops
+
+    return gitops.git(team, "log", "--oneline").stdout.splitlines()
