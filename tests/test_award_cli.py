@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import yaml
-from gitbed import TeamRemote, git, run_ante
 from awardkit import event_payload, write_event
+from gitbed import TeamRemote, git, run_ante
 
 
 def journal(repo: Path) -> list[dict]:
