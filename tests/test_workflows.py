@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from ante import cli
 
 ROOT = Path(__file__).resolve().parents[1]
