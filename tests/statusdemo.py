@@ -67,6 +67,7 @@ class Page:
     rotation: str | None
     postmortem: str | None
     closed: datetime | None
+    title: str = ""
 
 
 def issue(number: int) -> str:
@@ -159,31 +160,27 @@ def shifts(now: datetime = NOW, weeks: int = 9) -> dict[str, list[Shift]]:
 
 
 def queue() -> list[QueueItem]:
+    """In the duty module's order: priority label, then due date."""
     return [
-        QueueItem(41, "Export times out for large accounts", issue(41), "p2", date(2026, 11, 27)),
-        QueueItem(38, "Broken link in the billing email", issue(38), "p3", None),
-        QueueItem(44, "Login loop after password reset", issue(44), "p1", date(2026, 11, 20)),
-        QueueItem(35, "Flaky search | ranking test", issue(35), "p2", date(2026, 11, 24)),
+        QueueItem(44, "Login loop after password reset", issue(44), "P1", date(2026, 11, 20)),
+        QueueItem(35, "Flaky search | ranking test", issue(35), "P2", date(2026, 11, 24)),
+        QueueItem(41, "Export times out for large accounts", issue(41), "P2", date(2026, 11, 27)),
+        QueueItem(38, "Broken link in the billing email", issue(38), "P3", None),
     ]
 
 
 def pages() -> list[Page]:
-    def at(day: int, hour: int) -> datetime:
-        return datetime(2026, 11, day, hour, 0, tzinfo=UTC)
+    def at(month: int, day: int, hour: int) -> datetime:
+        return datetime(2026, month, day, hour, 0, tzinfo=UTC)
 
+    night, day = "out-of-hours", "product"
     return [
-        Page(
-            datetime(2026, 10, 30, 2, 0, tzinfo=UTC),
-            True,
-            issue(20),
-            "out-of-hours",
-            issue(21),
-            at(1, 6),
-        ),
-        Page(at(3, 11), False, issue(30), "product", None, at(3, 15)),
-        Page(at(7, 23), True, issue(32), "out-of-hours", issue(33), at(8, 4)),
-        Page(at(12, 14), False, issue(36), "product", issue(37), at(12, 18)),
-        Page(at(17, 3), True, issue(45), "out-of-hours", None, None),
+        Page(at(9, 2, 3), True, issue(10), night, issue(11), at(9, 2, 5), "Queue backlog alarm"),
+        Page(at(10, 30, 2), True, issue(20), night, issue(21), at(11, 1, 6), "Disk full on db-2"),
+        Page(at(11, 3, 11), False, issue(30), day, None, at(11, 3, 15), "Checkout 500s"),
+        Page(at(11, 7, 23), True, issue(32), night, issue(33), at(11, 8, 4), "TLS cert expired"),
+        Page(at(11, 12, 14), False, issue(36), day, issue(37), at(11, 12, 18), "Emails delayed"),
+        Page(at(11, 17, 3), True, issue(45), night, None, None, "Webhooks failing"),
     ]
 
 

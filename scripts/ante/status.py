@@ -90,6 +90,7 @@ class Sources:
 class Link:
     text: str
     url: str | None  # None: not a link (e.g. a ref that is a file path)
+    title: str = ""  # what the issue is about, when the record says
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,8 @@ class Tax:
     rate: int
     reason: str | None
     paid: int  # chips the week's tax entries took
+    payers: int
+    waived: bool
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,7 @@ def view(sources: Sources, now: datetime) -> Status:
         schedules=schedules(sources.shifts, now),
         pages=pages(sources.pages, now),
         awards=recent_awards(sources.ledger.entries),
-        postmortems=open_postmortems(sources.pages),
+        postmortems=postmortems(sources.pages, today),
     )
 
 
@@ -261,11 +264,11 @@ def balances(ledger: Ledger, today: date, earlier: Iterable[Entry] = ()) -> Bala
 def tax(week: TaxWeekLike | None, ledger: Ledger) -> Tax | None:
     if week is None:
         return None
-    taken = getattr(week, "entries", None)
-    if taken is None:  # the week's entries, told apart by the week in their id or ref
-        taken = [e for e in ledger.entries if e.kind == "tax" and week.week in f"{e.id} {e.ref}"]
+    # The week's entries say which week they are for in their id (`tax:2026-W47:alice`).
+    taken = [e for e in ledger.entries if e.kind == "tax" and week.week in f"{e.id} {e.ref}"]
     paid = -sum(e.delta for e in taken)
-    return Tax(week.week, week.rate, week.reason, paid)
+    payers = len({e.member for e in taken if e.delta})
+    return Tax(week.week, week.rate, week.reason, paid, payers, bool(getattr(week, "waived", 0)))
 
 
 def on_call(
@@ -379,19 +382,9 @@ def estimate(open_now: int, week: str, opened: float, closed: float, target: int
 
 
 def queue(items: Sequence[QueueItemLike] | None) -> list[QueueRow] | None:
+    """The top of the queue, in the duty module's order (priority label, then due date)."""
     if not items:
         return None
-
-    def key(item: QueueItemLike) -> tuple[object, ...]:
-        priority = "" if item.priority is None else str(item.priority)
-        return (
-            priority == "",
-            priority.lower(),
-            item.due is None,
-            item.due or date.min,
-            item.number,
-        )
-
     rows = [
         QueueRow(
             Link(f"#{item.number}", item.url),
@@ -399,7 +392,7 @@ def queue(items: Sequence[QueueItemLike] | None) -> list[QueueRow] | None:
             "" if item.priority is None else str(item.priority),
             item.due,
         )
-        for item in sorted(items, key=key)[:QUEUE_ROWS]
+        for item in items[:QUEUE_ROWS]
     ]
     return rows
 
@@ -415,19 +408,36 @@ def pages(records: Sequence[PageLike] | None, now: datetime) -> Pages | None:
         f"{start:%B %Y}",
         sum(not p.out_of_hours for p in month),
         sum(bool(p.out_of_hours) for p in month),
-        [issue_link(p.issue) for p in still_open],
+        [page_link(p.issue, p) for p in still_open],
     )
 
 
-def open_postmortems(records: Sequence[PageLike] | None) -> list[Link] | None:
-    """Post-mortems asked for and not recorded as done, oldest first."""
+def page_link(url: str, page: PageLike) -> Link:
+    link = issue_link(url)
+    return Link(link.text, link.url, str(getattr(page, "title", "") or ""))
+
+
+def postmortems(records: Sequence[PageLike] | None, today: date) -> list[Link] | None:
+    """Post-mortems of the emergencies closed in the last four weeks, oldest first.
+
+    The repo records when a post-mortem was asked for, not when it was finished; a page
+    record that says so (`postmortem_closed`) drops out at once.
+    """
     if not records:
         return None
-    pending = sorted(
-        (p for p in records if p.postmortem and not getattr(p, "postmortem_closed", None)),
-        key=lambda p: p.opened,
+    since = window_start(today)
+    recent = sorted(
+        (
+            p
+            for p in records
+            if p.postmortem
+            and p.closed is not None
+            and p.closed.date() >= since
+            and not getattr(p, "postmortem_closed", None)
+        ),
+        key=lambda p: (p.closed, p.issue),
     )
-    return [issue_link(p.postmortem) for p in pending if p.postmortem] or None
+    return [page_link(p.postmortem, p) for p in recent if p.postmortem] or None
 
 
 def recent_awards(entries: Sequence[Entry]) -> list[Award] | None:

@@ -41,7 +41,7 @@ def load(repo: Path, store: Store, now: datetime) -> Sources:
         sources.shifts = upcoming(repo, now, SCHEDULE_WEEKS + 1) or None
     if sources.shifts and (escalation := optional("rotation_store", "escalation")) is not None:
         sources.escalation = escalation(repo)
-    if (queue := optional("rotation_store", "load_queue")) is not None:
+    if (queue := optional("duty", "load_queue")) is not None:
         sources.queue = queue(repo) or None
     if (pages := optional("pages", "load_pages")) is not None:
         records = pages(repo)
@@ -54,7 +54,7 @@ def load(repo: Path, store: Store, now: datetime) -> Sources:
 def backlog_target(policy: object) -> int:
     """The backlog the tax aims for, when the policy names one."""
     tax = getattr(policy, "tax", None)
-    for name in ("target", "backlog_target"):
+    for name in ("target_backlog", "target"):
         value = getattr(tax, name, None)
         if isinstance(value, int):
             return value
