@@ -1,0 +1,47 @@
+"""The calendar feed: one event per shift and role, subscribed to from the repo's raw URL.
+
+Times are written in UTC, which every calendar app imports; each event's UID is stable for
+the same shift and role, so a refreshed subscription updates events rather than doubling them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from icalendar import Calendar, Event
+
+from .schedule import Shift
+
+PRODID = "-//ante//on-call rotation//EN"
+
+
+def role_title(role: str) -> str:
+    return {"captain": "Captain On-Call", "first-mate": "First-mate Firefighter"}.get(
+        role, role.replace("-", " ").capitalize()
+    )
+
+
+def uid(rotation: str, role: str, shift: Shift) -> str:
+    return f"{rotation}-{role}-{shift.start.strftime('%Y%m%dT%H%M%SZ')}@ante"
+
+
+def calendar(rotation: str, shifts: Sequence[Shift], *, description: str | None = None) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"On-call: {rotation}")
+    if description:
+        cal.add("x-wr-caldesc", description)
+    for shift in shifts:
+        for role, login in shift.roles.items():
+            event = Event()
+            event.add("uid", uid(rotation, role, shift))
+            event.add("dtstamp", shift.start)
+            event.add("dtstart", shift.start)
+            event.add("dtend", shift.end)
+            event.add("summary", f"{role_title(role)}: @{login}")
+            event.add("description", f"{login} is {role} in the {rotation} rotation.")
+            event.add("transp", "TRANSPARENT")
+            cal.add_component(event)
+    return cal.to_ical()

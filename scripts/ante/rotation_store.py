@@ -1,0 +1,208 @@
+"""Rotations on disk: the files people edit and the history ante writes.
+
+rotations/<name>.yaml          a rotation (people edit it in pull requests)
+rotations/<name>.ics           its calendar feed (written by ante)
+ledger/schedule/<name>.yaml    published weeks: the frozen horizon and everything before it
+                               (written by ante, append-only; roster edits never move these)
+ledger/shifts/<name>.yaml      served shifts with overrides applied (written by ante at each
+                               handoff, append-only): history, pay, who was on call when
+ledger/queue.yaml              the product-maintenance-duty queue at the last handoff
+ledger/pages.yaml              emergency pages (see pages.py)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import Field, field_validator
+
+from . import schedule, yamlio
+from .duty import QueueItem, load_queue
+from .errors import DataError, Problem
+from .models import Login, Strict
+from .rotation import Rotation, check
+from .schedule import Shift
+
+__all__ = [
+    "QueueItem",
+    "Roster",
+    "captain_on",
+    "escalation",
+    "load_queue",
+    "load_rotations",
+    "upcoming",
+]
+
+SCHEDULE_HEADER = (
+    "# Published weeks of the rotation `{name}`, written by ante at each handoff.\n"
+    "# Append-only: these never move. To swap a shift, add an override in rotations/{name}.yaml.\n"
+)
+SHIFTS_HEADER = (
+    "# Shifts served in the rotation `{name}` (overrides applied), written by ante at each\n"
+    "# handoff. Append-only. `share` is the part of a weekly shift, for compensation.\n"
+)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """One rotation file, parsed and checked."""
+
+    name: str
+    path: Path
+    config: Rotation
+
+    @property
+    def rotation(self) -> Rotation:
+        return self.config
+
+
+class ShiftRecord(Strict):
+    start: datetime
+    end: datetime
+    roles: dict[str, Login] = Field(default_factory=dict)
+    share: Decimal | None = None
+
+    @field_validator("start", "end")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+    def shift(self) -> Shift:
+        return Shift(self.start, self.end, dict(self.roles))
+
+
+class ShiftsFile(Strict):
+    shifts: list[ShiftRecord] = Field(default_factory=list)
+
+
+# ---- rotation files ------------------------------------------------------------------------
+
+
+def rotation_paths(repo: Path) -> list[Path]:
+    folder = repo / "rotations"
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def load_roster(path: Path, repo: Path) -> Roster:
+    document = yamlio.read(path, repo)
+    config = document.validate(Rotation, empty={})
+    problems = [document.problem(list(loc), message) for loc, message in check(config)]
+    if problems:
+        raise DataError(problems)
+    return Roster(path.stem, path, config)
+
+
+def load_rotations(repo: Path) -> list[Roster]:
+    """Every rotation, sorted by name; DataError naming each bad line of every bad file."""
+    rosters: list[Roster] = []
+    problems: list[Problem] = []
+    for path in rotation_paths(repo):
+        try:
+            rosters.append(load_roster(path, repo))
+        except DataError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DataError(problems)
+    return rosters
+
+
+def find(repo: Path, name: str | None) -> Roster:
+    """The named rotation, or the first one."""
+    from .errors import AnteError
+
+    rosters = load_rotations(repo)
+    if not rosters:
+        raise AnteError("no rotation here: add one as rotations/<name>.yaml (see ante init)")
+    if name is None:
+        return rosters[0]
+    for roster in rosters:
+        if roster.name == name:
+            return roster
+    known = ", ".join(r.name for r in rosters)
+    raise AnteError(f"no rotation named {name!r} (there is: {known})")
+
+
+# ---- history -------------------------------------------------------------------------------
+
+
+def schedule_path(repo: Path, name: str) -> Path:
+    return repo / "ledger" / "schedule" / f"{name}.yaml"
+
+
+def shifts_path(repo: Path, name: str) -> Path:
+    return repo / "ledger" / "shifts" / f"{name}.yaml"
+
+
+def _records(path: Path, repo: Path) -> list[ShiftRecord]:
+    if not path.exists():
+        return []
+    return yamlio.load(path, ShiftsFile, repo, empty={}).shifts
+
+
+def published(repo: Path, name: str) -> list[Shift]:
+    return [record.shift() for record in _records(schedule_path(repo, name), repo)]
+
+
+def served(repo: Path, name: str) -> list[ShiftRecord]:
+    return _records(shifts_path(repo, name), repo)
+
+
+def record_line(shift: Shift, share: Decimal | None = None) -> str:
+    roles = ", ".join(f"{role}: {yamlio.scalar(login)}" for role, login in shift.roles.items())
+    fields = f"start: {yamlio.scalar(shift.start)}, end: {yamlio.scalar(shift.end)}"
+    fields += f", roles: {{{roles}}}"
+    if share is not None:
+        fields += f", share: {share}"
+    return f"- {{{fields}}}"
+
+
+def append_shifts(path: Path, header: str, lines: list[str]) -> bool:
+    if not lines:
+        return False
+    text = path.read_text(encoding="utf-8") if path.exists() else header + "shifts: []\n"
+    yamlio.write_text(path, yamlio.append_to_list(text, "shifts", lines))
+    return True
+
+
+# ---- what others ask -----------------------------------------------------------------------
+
+
+def weeks_for(repo: Path, roster: Roster, now: datetime, weeks: int) -> list[Shift]:
+    """`weeks` weeks from the current one: published weeks as published, then computed."""
+    return schedule.weeks_from(roster.config, published(repo, roster.name), now, weeks)
+
+
+def upcoming(repo: Path, now: datetime, weeks: int) -> dict[str, list[Shift]]:
+    """Per rotation: the shifts (overrides applied) of `weeks` weeks from the current one."""
+    return {r.name: weeks_for(repo, r, now, weeks) for r in load_rotations(repo)}
+
+
+def captain_on(repo: Path, day: date) -> str | None:
+    """Who is captain (the first role) at noon on `day` in the first rotation, if anyone."""
+    rosters = load_rotations(repo)
+    if not rosters:
+        return None
+    roster = rosters[0]
+    noon = schedule.local_noon(roster.config, day)
+    for record in served(repo, roster.name):
+        if record.start <= noon < record.end:
+            return record.roles.get(roster.config.captain_role)
+    base = schedule.plan(
+        roster.config, published(repo, roster.name), noon, noon + timedelta(seconds=1)
+    )
+    shift = schedule.covering(schedule.apply_overrides(roster.config, base), noon)
+    return shift.roles.get(roster.config.captain_role) if shift else None
+
+
+def escalation(repo: Path) -> dict[str, list[str]]:
+    """The managers each rotation escalates to."""
+    return {r.name: list(r.config.escalation) for r in load_rotations(repo)}
+
+
+def conflicts_for(repo: Path, roster: Roster, now: datetime) -> list[schedule.Conflict]:
+    """Frozen shifts someone can no longer hold: reported, never silently rewritten."""
+    frozen = [s for s in published(repo, roster.name) if s.end > now]
+    return schedule.conflicts(roster.config, schedule.apply_overrides(roster.config, frozen))
