@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from .clock import iso_week, week_start
@@ -78,6 +78,7 @@ class Sources:
     backlog_target: int = DEFAULT_BACKLOG_TARGET
     shifts: Mapping[str, Sequence[ShiftLike]] | None = None  # rotation -> current shift onwards
     escalation: Mapping[str, Sequence[str]] | None = None  # rotation -> managers
+    zones: Mapping[str, tzinfo] = field(default_factory=dict)  # rotation -> its timezone
     queue: Sequence[QueueItemLike] | None = None
     pages: Sequence[PageLike] | None = None
     earlier_entries: Sequence[Entry] = ()  # the previous period, when the 4 weeks reach into it
@@ -216,12 +217,12 @@ def view(sources: Sources, now: datetime) -> Status:
     today = now.date()
     return Status(
         as_of=latest_data_date(sources),
-        on_call=on_call(sources.shifts, sources.escalation, now),
+        on_call=on_call(sources.shifts, sources.escalation, now, sources.zones),
         balances=balances(sources.ledger, today, sources.earlier_entries),
         tax=tax(sources.tax, sources.ledger),
         backlog=backlog(sources.metrics, sources.backlog_target),
         queue=queue(sources.queue),
-        schedules=schedules(sources.shifts, now),
+        schedules=schedules(sources.shifts, now, sources.zones),
         pages=pages(sources.pages, now),
         awards=recent_awards(sources.ledger.entries),
         postmortems=postmortems(sources.pages, today),
@@ -275,7 +276,9 @@ def on_call(
     shifts: Mapping[str, Sequence[ShiftLike]] | None,
     escalation: Mapping[str, Sequence[str]] | None,
     now: datetime,
+    zones: Mapping[str, tzinfo] | None = None,
 ) -> list[OnCall] | None:
+    """Who holds each role of each rotation right now, until when, and who is next."""
     if not shifts:
         return None
     result: list[OnCall] = []
@@ -290,7 +293,7 @@ def on_call(
             OnCall(
                 rotation,
                 [(role, login) for role, login in shift.roles.items() if login],
-                shift.end,
+                local(shift.end, rotation, zones),
                 [(r, login) for r, login in following.roles.items() if login] if following else [],
                 list((escalation or {}).get(rotation, [])),
             )
@@ -299,7 +302,9 @@ def on_call(
 
 
 def schedules(
-    shifts: Mapping[str, Sequence[ShiftLike]] | None, now: datetime
+    shifts: Mapping[str, Sequence[ShiftLike]] | None,
+    now: datetime,
+    zones: Mapping[str, tzinfo] | None = None,
 ) -> list[Schedule] | None:
     if not shifts:
         return None
@@ -313,11 +318,21 @@ def schedules(
         for shift in ordered:
             roles.extend(role for role in shift.roles if role not in roles)
         rows = [
-            ScheduleRow(s.start, [s.roles.get(r) or "" for r in roles], s.start <= now < s.end)
+            ScheduleRow(
+                local(s.start, rotation, zones),
+                [s.roles.get(r) or "" for r in roles],
+                s.start <= now < s.end,
+            )
             for s in ordered
         ]
         result.append(Schedule(rotation, roles, rows))
     return result or None
+
+
+def local(moment: datetime, rotation: str, zones: Mapping[str, tzinfo] | None) -> datetime:
+    """A handoff shown in the rotation's own timezone, as its volunteers read it."""
+    zone = (zones or {}).get(rotation)
+    return moment.astimezone(zone) if zone is not None else moment
 
 
 def backlog(metrics: Sequence[WeekMetricsLike] | None, target: int) -> Backlog | None:

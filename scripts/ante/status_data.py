@@ -41,6 +41,8 @@ def load(repo: Path, store: Store, now: datetime) -> Sources:
         sources.shifts = upcoming(repo, now, SCHEDULE_WEEKS + 1) or None
     if sources.shifts and (escalation := optional("rotation_store", "escalation")) is not None:
         sources.escalation = escalation(repo)
+    if sources.shifts and (rotations := optional("rotation_store", "load_rotations")) is not None:
+        sources.zones = {r.name: r.config.zone for r in rotations(repo)}
     if (queue := optional("duty", "load_queue")) is not None:
         sources.queue = queue(repo) or None
     if (pages := optional("pages", "load_pages")) is not None:
