@@ -101,7 +101,7 @@ class TaxPolicy(Strict):
     min: int = Field(0, ge=0)
     max: int = Field(3, ge=0)
     max_debt: int | None = Field(None, ge=0)
-    target_backlog: int = Field(10, ge=0)  # open overhead issues the team is content with
+    target_backlog: int = Field(5, ge=0)  # open overhead issues the team is content with
     margin: float = Field(0.1, ge=0, le=1)  # throughput above inflow, as a fraction
     horizon_weeks: int = Field(26, ge=1)  # reach the target within this many weeks
     history_weeks: int = Field(8, ge=1)  # weeks of backlog metrics the inflow is averaged over
