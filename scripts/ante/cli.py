@@ -14,7 +14,7 @@ from .context import Context
 from .errors import AnteError, DataError, UsageError
 
 # One module per command under ante.commands, each with add_parser(sub) and run(args, ctx).
-COMMANDS = ("init", "validate", "balance", "status", "refresh", "award")
+COMMANDS = ("init", "validate", "balance", "status", "refresh", "demo", "award", "rotation")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import yaml
 from pydantic import Field, field_validator
 
 from . import schedule, yamlio
@@ -206,3 +207,47 @@ def conflicts_for(repo: Path, roster: Roster, now: datetime) -> list[schedule.Co
     """Frozen shifts someone can no longer hold: reported, never silently rewritten."""
     frozen = [s for s in published(repo, roster.name) if s.end > now]
     return schedule.conflicts(roster.config, schedule.apply_overrides(roster.config, frozen))
+
+
+# ---- validate and init ---------------------------------------------------------------------
+
+
+def check_files(ctx: object, args: object) -> list[Problem]:
+    """`ante validate`: rotation files, and the history ante wrote for them."""
+    from .duty import load_queue
+    from .pages import load_pages
+
+    problems: list[Problem] = []
+    try:
+        rosters = load_rotations(ctx.repo)  # type: ignore[attr-defined]
+    except DataError as exc:
+        problems.extend(exc.problems)
+        rosters = []
+    repo: Path = ctx.repo  # type: ignore[attr-defined]
+    loaders = [lambda r=r: published(repo, r.name) for r in rosters]
+    loaders += [lambda r=r: served(repo, r.name) for r in rosters]
+    loaders += [lambda: load_pages(repo), lambda: load_queue(repo)]
+    for loader in loaders:
+        try:
+            loader()
+        except DataError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
+def example_files(logins: list[str] | tuple[str, ...], today: date) -> dict[str, str]:
+    """`ante init`: a rotation with the members as volunteers from today, already published
+    for the frozen horizon so the first weeks never move."""
+    from .rotation import example
+
+    text = example(list(logins), today)
+    config = Rotation.model_validate(yaml.safe_load(text))
+    # Publishing starts with the first handoff of the terms, not with an empty week before it.
+    midnight = config.at_local(today, datetime.min.time())
+    first = schedule.next_handoff(config, midnight - timedelta(microseconds=1))
+    lines = [record_line(shift) for shift in schedule.to_freeze(config, [], first)]
+    header = SCHEDULE_HEADER.format(name="oncall") + "shifts: []\n"
+    return {
+        "rotations/oncall.yaml": text,
+        "ledger/schedule/oncall.yaml": yamlio.append_to_list(header, "shifts", lines),
+    }

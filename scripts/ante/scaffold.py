@@ -88,6 +88,15 @@ def append_member(text: str, login: str, joined: date, name: str | None = None) 
 EXTRA_FILES: list[Callable[[Sequence[str], date], dict[str, str]]] = []
 
 
+def _rotation_example(logins: Sequence[str], today: date) -> dict[str, str]:
+    from .rotation_store import example_files  # the on-call rotation, published ahead
+
+    return example_files(logins, today)
+
+
+EXTRA_FILES.append(_rotation_example)
+
+
 def team_files(logins: Sequence[str], today: date, name: str) -> dict[str, str]:
     files = {
         "ledger/members.yaml": members_yaml(logins, today),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import gitops, yamlio
+from .. import gitops, rotation_store, yamlio
 from ..context import Context
 from ..errors import DataError, Problem
 
@@ -84,6 +84,7 @@ CHECKS: list[Callable[[Context, argparse.Namespace], list[Problem]]] = [
     check_ledger,
     check_append_only,
 ]
+CHECKS.append(rotation_store.check_files)  # rotations/*.yaml and their history
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
