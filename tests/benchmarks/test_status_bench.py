@@ -1,0 +1,134 @@
+"""STATUS.md for 500 members and 10 years of history: rendered in under 1 s.
+
+The figure asserted is the status page's own work (the view and the template) over everything
+the repo holds; reading the files is printed beside it, per source, since each loader belongs
+to the module that owns that file (the journal's cost is `test_balance_bench`'s subject).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from ante import metrics, pages, render, rotation, rotation_store, status, status_data, tax
+from ante.clock import iso_week
+from ante.context import Context
+from ledger_data import build
+
+NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
+URL = "https://github.com/acme/app/issues/{}"
+
+
+def history(repo: Path, logins: list[str]) -> None:
+    """Ten years of every other record STATUS.md reads, beside the ledger's journal."""
+    first = date(2016, 11, 23)
+    weeks = [first + timedelta(weeks=i) for i in range(521)]
+
+    metrics = [
+        f"- {{week: {iso_week(day)}, open: {40 + i % 30}, "
+        f"opened: {5 + i % 4}, closed: {6 + i % 3}}}"
+        for i, day in enumerate(weeks[:-1])
+    ]
+    (repo / "ledger" / "metrics").mkdir(parents=True)
+    (repo / "ledger" / "metrics" / "backlog.yaml").write_text("weeks:\n" + "\n".join(metrics))
+
+    pages = []
+    for i in range(3650):  # one emergency a day for ten years
+        opened = datetime(2016, 11, 20, 3, tzinfo=UTC) + timedelta(days=i, hours=i % 24)
+        closed = f"closed: {(opened + timedelta(hours=3)).isoformat()}, " if i < 3649 else ""
+        pm = f"postmortem: '{URL.format(100000 + i)}'" if i % 7 == 0 else "postmortem: null"
+        pages.append(
+            f"- {{issue: '{URL.format(50000 + i)}', number: {50000 + i}, title: Page {i}, "
+            f"rotation: product, opened: {opened.isoformat()}, "
+            f"out_of_hours: {'true' if opened.hour < 9 else 'false'}, {closed}{pm}}}"
+        )
+    (repo / "ledger" / "pages.yaml").write_text("pages:\n" + "\n".join(pages) + "\n")
+
+    queue = [
+        f"- {{number: {i}, title: Maintenance {i}, url: '{URL.format(i)}', priority: P{i % 4}}}"
+        for i in range(60)
+    ]
+    (repo / "ledger" / "queue.yaml").write_text("issues:\n" + "\n".join(queue) + "\n")
+
+    (repo / "rotations").mkdir()
+    rota = rotation.example(logins[:60], date(2016, 11, 1)).replace(
+        "escalation: []", "escalation: [dev498, dev499]"
+    )
+    (repo / "rotations" / "product.yaml").write_text(rota)
+    published = []
+    for i, day in enumerate(weeks[:-1]):
+        start = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+        end = start + timedelta(weeks=1)
+        a, b = logins[i % 60], logins[(i + 7) % 60]
+        published.append(
+            f"- {{start: {start.isoformat()}, end: {end.isoformat()}, "
+            f"roles: {{captain: {a}, first-mate: {b}}}}}"
+        )
+    (repo / "ledger" / "schedule").mkdir()
+    (repo / "ledger" / "schedule" / "product.yaml").write_text(
+        "shifts:\n" + "\n".join(published) + "\n"
+    )
+
+    tax = "week: 2026-W47\nrate: 1\nreason: The backlog is draining.\nentries:\n" + "".join(
+        f"- {{id: 'tax:2026-W47:{m}', date: 2026-11-18, kind: tax, member: {m}, "
+        f"delta: -1, ref: tax/2026-W47}}\n"
+        for m in logins
+    )
+    (repo / "ledger" / "journal" / "2026" / "tax-2026-W47.yaml").write_text(tax)
+
+
+def median_ms(action, runs: int = 5) -> float:  # type: ignore[no-untyped-def]
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+def test_status_renders_500_members_and_ten_years_in_under_a_second(tmp_path: Path) -> None:
+    repo = tmp_path / "team"
+    build(repo, members=500, years=10)
+    logins = [f"dev{i:03d}" for i in range(500)]
+    history(repo, logins)
+    ctx = Context(repo=repo, now=NOW, environ={})
+
+    sources = status_data.load(repo, ctx.store, NOW)
+    view = status.view(sources, NOW)
+    text = render.render(repo, "STATUS.md.j2", **view.context())
+    assert view.on_call and view.backlog and view.pages and view.tax and view.queue
+    assert len(view.balances.rows) == 500 and text.count("\n| <img src=") >= 500
+
+    reads = {
+        "journal": ctx.store.load,
+        "pages": lambda: pages.load_pages(repo),
+        "rotation": lambda: rotation_store.upcoming(repo, NOW, status.SCHEDULE_WEEKS + 1),
+        "tax": lambda: tax.latest(repo),
+        "metrics": lambda: metrics.load_history(repo),
+    }
+    read_ms = {name: median_ms(action, runs=3) for name, action in reads.items()}
+    load_ms = median_ms(lambda: status_data.load(repo, ctx.store, NOW), runs=3)
+    render_ms = median_ms(
+        lambda: render.render(repo, "STATUS.md.j2", **status.view(sources, NOW).context())
+    )
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "ante", "--repo", str(repo), "status"],
+        check=True,
+        capture_output=True,
+        env={"ANTE_NOW": NOW.isoformat(), "PATH": ""},
+    )
+    process_ms = (time.perf_counter() - start) * 1000
+    entries = len(sources.ledger.entries)
+    per_source = ", ".join(f"{name} {ms:.0f}" for name, ms in read_ms.items())
+    print(
+        f"\nSTATUS.md, 500 members, 10 years ({entries} journal entries this year, 520 weeks "
+        f"of metrics and published shifts, 3650 pages): view + render {render_ms:.0f} ms "
+        f"(target < 1000); reading the data {load_ms:.0f} ms ({per_source}); "
+        f"`ante status` as a process {process_ms:.0f} ms; STATUS.md {len(text) // 1024} KiB"
+    )
+    assert render_ms < 1000
