@@ -32,6 +32,8 @@ class Context:
     @cached_property
     def github(self) -> GitHubAdapter | None:
         """The GitHub adapter, or None without a token (commands then say what they would do)."""
+        if not self.environ.get("GITHUB_TOKEN", "").strip():
+            return None  # and skip importing PyGithub: a third of a second per token-less run
         from .github import connect
 
         return connect(self.environ)

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from ..github import GitHubAdapter, Timeline
 
 LEDGER_PATHS = ("ledger", "STATUS.md")
+# Pushes race only when runs overlap (e.g. sync and a forwarded event from another repo); a
+# writer that keeps losing retries quickly at first, then backs off, for up to about a minute.
+PUSH_ATTEMPTS, PUSH_DELAY = 30, 0.05
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -190,7 +193,9 @@ def record(ctx: Context, cases: Sequence[Case], *, push: bool) -> list[Plan]:
         plans[:] = apply(ctx, cases, earlier)
         return awards.commit_message(plans)
 
-    result = gitops.publish(ctx.repo, attempt, LEDGER_PATHS)
+    result = gitops.publish(
+        ctx.repo, attempt, LEDGER_PATHS, attempts=PUSH_ATTEMPTS, base_delay=PUSH_DELAY
+    )
     if result.changed:
         ctx.say(f"pushed after {result.attempts} attempt(s): {result.message.splitlines()[0]}")  # type: ignore[union-attr]
     return plans
