@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 FIXTURES := tests/node_modules/.installed
 
-.PHONY: demo test lint unit bench install clean
+.PHONY: demo test lint unit bench install clean screenshot
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: lint unit
 
 bench: install
 	$(BIN)/pytest -q -s tests/benchmarks -p no:randomly
+
+# docs/status.png for the README: STATUS.md through cmarkgfm and headless Chromium (a dev tool).
+screenshot: install
+	$(BIN)/python scripts/screenshot.py
 
 clean:
 	rm -rf $(VENV) tests/node_modules .pytest_cache .ruff_cache
