@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import yaml
@@ -36,6 +37,8 @@ def team_data(repo: Path) -> None:
     example = rotation.example(["alice", "bob", "carol"], parse_instant("2026-11-01").date())
     example = example.replace("escalation: []", "escalation: [grace]")
     example = example.replace("timezone: UTC ", "timezone: Europe/Paris")
+    for old in (repo / "rotations").glob("*.yaml"):  # init's example: replaced by this one
+        old.unlink()
     write(repo, "rotations/product.yaml", example)
     weeks = "\n".join(
         f"- {{week: 2026-W{w:02d}, open: {60 - 2 * (w - 30)}, opened: 5, closed: 7}}"
@@ -123,10 +126,21 @@ def test_status_renders_every_section_from_the_repo(team: TeamRemote, tmp_path: 
 
 
 def test_a_bare_ledger_leaves_the_other_sections_out(team: TeamRemote) -> None:
+    shutil.rmtree(team.workdir / "rotations")
     result = run_ante(["--repo", str(team.workdir), "status", "--out", "-"])
     assert result.code == 0, result.err
     assert headings(dom(result.out)) == ["Chip balances"]
     assert "None" not in result.out and "\n\n\n" not in result.out
+
+
+def test_a_new_team_sees_its_schedule_at_once(team: TeamRemote) -> None:
+    result = run_ante(["--repo", str(team.workdir), "status", "--out", "-"])
+    assert result.code == 0, result.err
+    root = dom(result.out)
+    assert headings(root) == ["Chip balances", "Schedule", "Pages this month"]
+    rows = next(t for t in section(root, "Schedule") if t.tag == "table").find_all("tr")[1:]
+    assert len(rows) == 8 and all(r.find_all("a") for r in rows)
+    assert "0 in hours, 0 out of hours" in result.out
 
 
 def test_refresh_writes_a_summary_too(team: TeamRemote, tmp_path: Path) -> None:
