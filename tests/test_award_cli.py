@@ -38,8 +38,8 @@ def test_close_awards_and_replays_change_nothing(team: TeamRemote, tmp_path: Pat
     assert "+1 chip @alice" in first.out
     assert balance(repo)["alice"] == 3
     (entry,) = awards_in(repo)
-    assert entry["id"] == "award:Codertocat/Hello-World#1:alice:1"
-    assert entry["ref"] == "https://github.com/Codertocat/Hello-World/issues/1"
+    assert entry["id"] == "award:o/r#1:alice:1"
+    assert entry["ref"] == "https://github.com/o/r/issues/1"
     before = (repo / "ledger/journal/2026/entries.yaml").read_text()
     for _ in range(3):
         again = award(repo, closed)
@@ -147,7 +147,7 @@ def test_push_commits_ledger_and_status_in_one_commit(team: TeamRemote, tmp_path
     result = award(clone, closed, "--push")
     assert result.code == 0, result.err
     subject = git(team.origin, "log", "-1", "--format=%s", "main").strip()
-    assert subject == "ante: +1 chip @alice for Codertocat/Hello-World#1"
+    assert subject == "ante: +1 chip @alice for o/r#1"
     changed = git(team.origin, "show", "--name-only", "--format=", "main").split()
     assert sorted(changed) == ["STATUS.md", "ledger/journal/2026/entries.yaml"]
     head = team.head()
@@ -169,5 +169,5 @@ def test_push_reapplies_on_top_of_a_concurrent_writer(team: TeamRemote, tmp_path
     ids = [
         e["id"] for e in yaml.safe_load(team.show("ledger/journal/2026/entries.yaml"))["entries"]
     ]
-    assert "award:Codertocat/Hello-World#1:alice:1" in ids
-    assert "award:Codertocat/Hello-World#2:bob:1" in ids
+    assert "award:o/r#1:alice:1" in ids
+    assert "award:o/r#2:bob:1" in ids

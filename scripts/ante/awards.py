@@ -391,7 +391,7 @@ def comment_view(plan: Plan, policy: Policy, balances: Mapping[str, int]) -> dic
             Row(share.login, share.member, held_now, balances.get(share.login, 0), share.refusal)
         )
     for login, chips in sorted(plan.held.items()):
-        if login not in seen and (chips or any(e.member == login for e in plan.entries)):
+        if login not in seen:  # earned here before: shown until the comment is gone
             rows.append(Row(login, True, chips, balances.get(login, 0), None))
     return {
         "state": state,
