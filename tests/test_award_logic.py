@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
 from ante import awards, comment
 from ante.awards import IssueFacts, Person, Provenance
 from ante.ledger import Ledger
