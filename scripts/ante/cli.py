@@ -14,7 +14,19 @@ from .context import Context
 from .errors import AnteError, DataError, UsageError
 
 # One module per command under ante.commands, each with add_parser(sub) and run(args, ctx).
-COMMANDS = ("init", "validate", "balance", "status", "refresh", "demo", "award", "rotation")
+COMMANDS = (
+    "init",
+    "validate",
+    "balance",
+    "status",
+    "refresh",
+    "demo",
+    "award",
+    "rotation",
+    "handoff",
+    "shifts",
+    "emergency",
+)
 
 
 class _Parser(argparse.ArgumentParser):

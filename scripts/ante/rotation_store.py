@@ -187,15 +187,19 @@ def captain_on(repo: Path, day: date) -> str | None:
     if not rosters:
         return None
     roster = rosters[0]
-    noon = schedule.local_noon(roster.config, day)
+    roles = roles_at(repo, roster, schedule.local_noon(roster.config, day))
+    return roles.get(roster.config.captain_role)
+
+
+def roles_at(repo: Path, roster: Roster, moment: datetime) -> dict[str, str]:
+    """Who held each role at `moment`: the served record, else the schedule (overrides on)."""
     for record in served(repo, roster.name):
-        if record.start <= noon < record.end:
-            return record.roles.get(roster.config.captain_role)
-    base = schedule.plan(
-        roster.config, published(repo, roster.name), noon, noon + timedelta(seconds=1)
-    )
-    shift = schedule.covering(schedule.apply_overrides(roster.config, base), noon)
-    return shift.roles.get(roster.config.captain_role) if shift else None
+        if record.start <= moment < record.end:
+            return dict(record.roles)
+    history = published(repo, roster.name)
+    base = schedule.plan(roster.config, history, moment, moment + timedelta(microseconds=1))
+    shift = schedule.covering(schedule.apply_overrides(roster.config, base), moment)
+    return dict(shift.roles) if shift else {}
 
 
 def escalation(repo: Path) -> dict[str, list[str]]:

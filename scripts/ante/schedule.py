@@ -17,6 +17,7 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from .rotation import Override, Rotation, Volunteer
 
@@ -312,3 +313,22 @@ def local_noon(rotation: Rotation, day: date) -> datetime:
 def overrides_for(rotation: Rotation, shift: Shift) -> list[Override]:
     spans = [(rotation.override_span(o), o) for o in rotation.overrides]
     return [o for (start, end), o in spans if start < shift.end and shift.start < end]
+
+
+def served(
+    rotation: Rotation, published: Sequence[Shift], recorded_until: datetime | None, now: datetime
+) -> list[tuple[Shift, Decimal]]:
+    """Segments (overrides applied) of the weeks that ended by `now` and were not recorded
+    yet, each with its share of a weekly shift (for compensation)."""
+    if not published:
+        return []
+    since = recorded_until or published[0].start
+    weeks = [s for s in plan(rotation, published, since, now) if s.start >= since and s.end <= now]
+    out: list[tuple[Shift, Decimal]] = []
+    for week in weeks:
+        length = (week.end - week.start).total_seconds()
+        for part in apply_overrides(rotation, [week]):
+            if part.roles:
+                share = Decimal((part.end - part.start).total_seconds() / length)
+                out.append((part, share.quantize(Decimal("0.0001"))))
+    return out

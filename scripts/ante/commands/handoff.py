@@ -1,0 +1,195 @@
+"""`ante handoff [--push]`: the weekly on-call handoff.
+
+In the repository (one commit, pushed with retries under --push): publish the weeks entering
+the frozen horizon, record the shifts served since the last handoff (overrides applied),
+regenerate each calendar feed, snapshot the `product-maintenance-duty` queue and re-render
+STATUS.md. On GitHub: open this week's handoff issue per rotation (once, however often the
+handoff runs) and close the previous ones. Without a token it says what it would have done.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .. import duty, gitops, pages, render, rotation_store, schedule, yamlio
+from ..context import Context
+from ..ics import role_title
+from ..rotation_store import Roster
+from . import rotation as rotation_command
+from . import status
+
+HANDOFF_LABEL = "on-call-handoff"
+PATHS = ("ledger", "rotations", "STATUS.md")
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("handoff", help="the weekly on-call handoff (records, calendar, issue)")
+    p.add_argument("--push", action="store_true", help="commit and push (retrying on conflicts)")
+    p.set_defaults(run=run)
+
+
+@dataclass(frozen=True)
+class LastWeek:
+    pages: int
+    in_hours: int
+    out_of_hours: int
+    closed: int | None  # maintenance issues closed; None without GitHub
+
+
+# ---- the repository ------------------------------------------------------------------------
+
+
+def record(
+    ctx: Context, rosters: Sequence[Roster], queue: list[duty.QueueItem] | None
+) -> str | None:
+    """Bring the files up to date (idempotent); the commit message, or None if nothing changed."""
+    done: list[str] = []
+    for roster in rosters:
+        config, name = roster.config, roster.name
+        published = rotation_store.published(ctx.repo, name)
+        fresh = schedule.to_freeze(config, published, ctx.now)
+        header = rotation_store.SCHEDULE_HEADER.format(name=name)
+        lines = [rotation_store.record_line(s) for s in fresh]
+        if rotation_store.append_shifts(
+            rotation_store.schedule_path(ctx.repo, name), header, lines
+        ):
+            done.append(f"{name}: published {len(fresh)} week(s)")
+        served = rotation_store.served(ctx.repo, name)
+        until = served[-1].end if served else None
+        parts = schedule.served(config, published + fresh, until, ctx.now)
+        header = rotation_store.SHIFTS_HEADER.format(name=name)
+        lines = [rotation_store.record_line(s, share) for s, share in parts]
+        if rotation_store.append_shifts(rotation_store.shifts_path(ctx.repo, name), header, lines):
+            done.append(f"{name}: recorded {len(parts)} served shift(s)")
+        if rotation_command.write_ics(ctx, roster):
+            done.append(f"{name}: calendar")
+    if queue is not None:
+        path = duty.queue_path(ctx.repo)
+        old = duty.load_queue(ctx.repo) if path.exists() else None
+        if old != duty.ordered(queue):
+            yamlio.write_text(path, duty.queue_text(queue, ctx.now))
+            done.append(f"queue: {len(queue)} issue(s)")
+    if done:
+        status.write(ctx)
+        return "ante handoff: " + "; ".join(done)
+    return None
+
+
+# ---- GitHub --------------------------------------------------------------------------------
+
+
+def read_queue(ctx: Context) -> list[duty.QueueItem] | None:
+    gh = ctx.github
+    if gh is None or not gh.repository:
+        return None
+    items: list[duty.QueueItem] = []
+    for repo in _repositories(ctx):
+        found = gh.search_issues(f"repo:{repo} is:issue is:open label:{duty.DUTY_LABEL}")
+        items += [duty.item(i.number, i.title, i.url, i.labels, i.body) for i in found.items]
+    return duty.ordered(items)
+
+
+def closed_last_week(ctx: Context, start: datetime, end: datetime) -> int | None:
+    gh = ctx.github
+    if gh is None or not gh.repository:
+        return None
+    window = f"{yamlio.scalar(start)}..{yamlio.scalar(end)}"
+    total = 0
+    for repo in _repositories(ctx):
+        query = f"repo:{repo} is:issue is:closed label:{duty.DUTY_LABEL} closed:{window}"
+        total += gh.search_issues(query).total_count
+    return total
+
+
+def _repositories(ctx: Context) -> list[str]:
+    team = ctx.github.repository if ctx.github else None
+    extra = list(ctx.store.policy().repositories) if ctx.store.policy_path.exists() else []
+    return list(dict.fromkeys([r for r in [team, *extra] if r]))
+
+
+def marker(name: str, start: datetime) -> str:
+    return f"<!-- ante:handoff {name} {yamlio.scalar(start)} -->"
+
+
+def issue_view(
+    ctx: Context, roster: Roster, week: schedule.Shift, queue: list[duty.QueueItem], last: LastWeek
+) -> dict[str, object]:
+    config = roster.config
+    conflicts = rotation_store.conflicts_for(ctx.repo, roster, ctx.now)
+    pay = config.compensation
+    return {
+        "rotation": roster.name,
+        "week_start": rotation_command.local(roster, week.start),
+        "week_end": rotation_command.local(roster, week.end),
+        "timezone": config.handoff.timezone,
+        "roles": [(role_title(role), login) for role, login in week.roles.items()],
+        "escalation": list(config.escalation),
+        "queue": queue,
+        "last": last,
+        "conflicts": [rotation_command.conflict_text(roster, c) for c in conflicts],
+        "compensation": f"{pay.amount} {pay.currency}" if pay.amount else None,
+    }
+
+
+def open_issue(ctx: Context, roster: Roster, queue: list[duty.QueueItem]) -> None:
+    """This week's handoff issue (once), and the previous weeks' closed."""
+    config = roster.config
+    published = rotation_store.published(ctx.repo, roster.name)
+    moment = ctx.now + timedelta(microseconds=1)
+    week = schedule.covering(schedule.plan(config, published, ctx.now, moment), ctx.now)
+    if week is None:
+        ctx.say(f"{roster.name}: no week covers now; no handoff issue")
+        return
+    shown = schedule.covering(schedule.apply_overrides(config, [week]), ctx.now) or week
+    before = schedule.handoff_before(config, week.start - timedelta(microseconds=1))
+    numbers = pages.count(pages.load_pages(ctx.repo), before, week.start, roster.name)
+    closed = closed_last_week(ctx, before, week.start)
+    last = LastWeek(numbers.pages, numbers.in_hours, numbers.out_of_hours, closed)
+    tag = marker(roster.name, week.start)
+    body = render.render(ctx.repo, "handoff.md.j2", **issue_view(ctx, roster, shown, queue, last))
+    body += f"\n{tag}\n"
+    day = week.start.astimezone(config.zone).date()
+    title = f"On-call handoff: {roster.name}, week of {day}"
+    captain = shown.roles.get(config.captain_role)
+    gh = ctx.github
+    if gh is None or not gh.repository:
+        ctx.say(f"would open the issue {title!r} and close last week's (no GITHUB_TOKEN)")
+        return
+    repo = gh.repository
+    found = gh.search_issues(f"repo:{repo} is:issue label:{HANDOFF_LABEL}").items
+    mine = [i for i in found if f"<!-- ante:handoff {roster.name} " in i.body]
+    if any(tag in i.body for i in mine):
+        ctx.say(f"{roster.name}: this week's handoff issue is already there")
+    else:
+        assignees = [captain] if captain else []
+        made = gh.create_issue(repo, title, body, labels=[HANDOFF_LABEL], assignees=assignees)
+        ctx.say(f"{roster.name}: opened {made.url}")
+    for old in mine:
+        if old.state == "open" and tag not in old.body:
+            gh.close_issue(repo, old.number)
+            ctx.say(f"{roster.name}: closed the earlier handoff issue #{old.number}")
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    rosters = rotation_store.load_rotations(ctx.repo)
+    if not rosters:
+        ctx.say("no rotations: nothing to hand off")
+        return 0
+    queue = read_queue(ctx)
+    if queue is None:
+        ctx.say("no GITHUB_TOKEN: the maintenance queue snapshot is left as it was")
+
+    def apply() -> str | None:
+        return record(ctx, rotation_store.load_rotations(ctx.repo), queue)
+
+    if args.push:
+        result = gitops.publish(ctx.repo, apply, PATHS)
+        ctx.say(result.message or "records already up to date")
+    else:
+        ctx.say(apply() or "records already up to date")
+    for roster in rotation_store.load_rotations(ctx.repo):
+        open_issue(ctx, roster, queue if queue is not None else duty.load_queue(ctx.repo))
+    return 0
