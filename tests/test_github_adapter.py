@@ -1,0 +1,417 @@
+"""The GitHub adapter against the contract-checked fake: results, call budgets and faults."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+from ante.github import GitHubAdapter, GitHubError, connect, marker_tag
+from fakegithub import FakeGitHub
+
+R = "o/r"
+
+
+def _adapter(env: dict[str, str], **options: int) -> GitHubAdapter:
+    adapter = connect(env, seconds_between_requests=None, seconds_between_writes=None, **options)
+    assert adapter is not None
+    return adapter
+
+
+@pytest.fixture
+def gh(github_env: dict[str, str]) -> GitHubAdapter:
+    return _adapter(github_env, timeout=1, max_wait=5)
+
+
+def test_connect_needs_a_token_and_defaults_to_github_com() -> None:
+    assert connect({}) is None
+    assert connect({"GITHUB_TOKEN": "  "}) is None
+    adapter = connect({"GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "o/r"})
+    assert adapter is not None
+    assert adapter.api_url == "https://api.github.com"
+    assert adapter.repository == "o/r"
+
+
+def test_connect_honours_an_enterprise_api_url() -> None:
+    adapter = connect({"GITHUB_TOKEN": "t", "GITHUB_API_URL": "https://ghe.example/api/v3/"})
+    assert adapter is not None
+    assert adapter.api_url == "https://ghe.example/api/v3"
+
+
+def test_issue_is_one_call_and_carries_who_closed_it(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    number = github_fake.add_issue(
+        R, title="Pager went off", labels=["on-call"], user="alice", assignees=["bob"]
+    )
+    github_fake.close_issue(R, number, by="carol", reason="not_planned")
+
+    issue = gh.issue(R, number)
+
+    assert (issue.number, issue.title, issue.author) == (number, "Pager went off", "alice")
+    assert issue.labels == ("on-call",)
+    assert issue.assignees == ("bob",)
+    assert (issue.state, issue.state_reason, issue.closed_by) == ("closed", "not_planned", "carol")
+    assert issue.closed_at is not None and issue.closed_at.tzinfo is not None
+    assert not issue.is_pull
+    assert issue.url == f"https://github.com/o/r/issues/{number}"
+    assert github_fake.calls == [("GET", f"/repos/o/r/issues/{number}")]
+
+
+def test_missing_issue_raises_a_github_error_with_the_status(gh: GitHubAdapter) -> None:
+    with pytest.raises(GitHubError) as raised:
+        gh.issue(R, 404)
+    assert raised.value.status == 404
+
+
+def test_timeline_shows_who_labeled_and_what_was_said(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    number = github_fake.add_issue(R, labels=["chip:+1"], user="alice", label_actor="dana")
+    github_fake.add_comment(R, number, "thanks!", user="bob")
+    github_fake.unlabel_issue(R, number, "chip:+1", by="erin")
+    github_fake.label_issue(R, number, "chip:+1", by="frank")
+    github_fake.close_issue(R, number, by="alice")
+
+    timeline = gh.timeline(R, number)
+
+    kinds = [(e.kind, e.actor, e.label) for e in timeline.events]
+    assert kinds == [
+        ("labeled", "dana", "chip:+1"),
+        ("commented", "bob", None),
+        ("unlabeled", "erin", "chip:+1"),
+        ("labeled", "frank", "chip:+1"),
+        ("closed", "alice", None),
+    ]
+    assert [c.body for c in timeline.comments] == ["thanks!"]
+    assert timeline.labeled_by("CHIP:+1") == "frank"
+    assert timeline.labeled_by("other") is None
+    times = [e.created_at for e in timeline.events]
+    assert times == sorted(times) and len(set(times)) == len(times)
+    assert github_fake.count() == 1
+
+
+def test_long_timelines_are_read_a_hundred_at_a_time(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    number = github_fake.add_issue(R)
+    for n in range(101):
+        github_fake.add_comment(R, number, f"comment {n}", user="bob")
+
+    assert len(gh.timeline(R, number).comments) == 101
+    assert len(gh.comments(R, number)) == 101
+    assert github_fake.count("GET", "/repos/o/r/issues/1/timeline") == 2
+    assert github_fake.count("GET", "/repos/o/r/issues/1/comments") == 2
+
+
+def test_permission_reads_the_fine_grained_role_once_per_run(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    github_fake.set_permission(R, "tess", "triage")
+
+    assert gh.permission(R, "tess") == "triage"
+    assert gh.permission(R, "TESS") == "triage"
+    assert gh.permission(R, "o") == "admin"
+    assert gh.permission(R, "stranger") == "read"
+    assert github_fake.count(path_prefix="/repos/o/r/collaborators/") == 3
+
+
+def test_user_is_fetched_once(github_fake: FakeGitHub, gh: GitHubAdapter) -> None:
+    github_fake.add_user("alice", name="Alice Liddell")
+
+    first, again = gh.user("alice"), gh.user("Alice")
+
+    assert first == again
+    assert (first.login, first.name, first.type) == ("alice", "Alice Liddell", "User")
+    assert first.avatar_url.startswith("https://avatars.githubusercontent.com/")
+    assert github_fake.count() == 1
+
+
+def test_create_edit_and_close_an_issue(github_fake: FakeGitHub, gh: GitHubAdapter) -> None:
+    created = gh.create_issue(R, "Week 3 handoff", "body", labels=["handoff"], assignees=["alice"])
+    edited = gh.edit_issue(R, created.number, title="Week 3 handoff (done)", labels=["done"])
+    closed = gh.close_issue(R, created.number, reason="completed")
+
+    assert created.labels == ("handoff",) and created.assignees == ("alice",)
+    assert edited.labels == ("done",) and edited.title == "Week 3 handoff (done)"
+    assert created.updated_at < edited.updated_at < closed.updated_at
+    assert (closed.state, closed.state_reason, closed.closed_by) == (
+        "closed",
+        "completed",
+        "github-actions[bot]",
+    )
+    stored = github_fake.issue(R, created.number)
+    assert [e.event for e in stored.events] == ["labeled", "unlabeled", "labeled", "closed"]
+    assert github_fake.count() == 3
+
+
+def test_add_and_remove_labels(github_fake: FakeGitHub, gh: GitHubAdapter) -> None:
+    number = github_fake.add_issue(R, labels=["a"])
+
+    assert gh.add_labels(R, number, ["b", "needs triage"]) == ("a", "b", "needs triage")
+    gh.remove_label(R, number, "needs triage")
+    gh.remove_label(R, number, "never-there")  # already gone is fine
+
+    assert github_fake.issue(R, number).labels == ["a", "b"]
+    labeled = [e for e in github_fake.issue(R, number).events if e.event == "labeled"]
+    assert labeled[-1].actor == "github-actions[bot]"
+
+
+# -- ante's one comment -------------------------------------------------------------------------
+
+
+def test_upsert_comment_creates_then_edits_then_leaves_alone(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    number = github_fake.add_issue(R)
+    github_fake.add_comment(R, number, "unrelated", user="bob")
+
+    first = gh.upsert_comment(R, number, "award", "3 chips")
+    assert github_fake.count("POST") == 1
+    second = gh.upsert_comment(R, number, "award", "4 chips")
+    assert github_fake.count("PATCH") == 1
+    github_fake.calls.clear()
+    third = gh.upsert_comment(R, number, "award", "4 chips")
+
+    assert first.id == second.id == third.id
+    assert third.body == f"{marker_tag('award')}\n4 chips"
+    assert github_fake.calls == [("GET", f"/repos/o/r/issues/{number}/comments")]
+    bodies = [c.body for c in github_fake.comments(R, number)]
+    assert bodies == ["unrelated", "<!-- ante:award -->\n4 chips"]
+
+
+def test_upsert_comment_reuses_a_timeline_already_read(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    number = github_fake.add_issue(R)
+    gh.upsert_comment(R, number, "award", "old")
+    gh.upsert_comment(R, number, "tax", "other marker")
+    timeline = gh.timeline(R, number)
+    github_fake.calls.clear()
+
+    gh.upsert_comment(R, number, "award", "new", known_timeline=timeline)
+
+    assert github_fake.calls == [("PATCH", github_fake.calls[0][1])]
+    assert [c.body.split("\n")[1] for c in github_fake.comments(R, number)] == [
+        "new",
+        "other marker",
+    ]
+
+
+def test_a_502_after_the_comment_was_created_leaves_exactly_one(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    number = github_fake.add_issue(R)
+    github_fake.inject("POST", r"/comments$", status=502, after_effect=True)
+
+    comment = gh.upsert_comment(R, number, "award", "3 chips")
+
+    assert [c.id for c in github_fake.comments(R, number)] == [comment.id]
+    assert github_fake.count("POST") == 1  # never re-posted: the re-read found it
+    assert github_fake.count("GET") == 2
+
+
+def test_a_502_that_lost_the_comment_posts_it_again_once(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    number = github_fake.add_issue(R)
+    github_fake.inject("POST", r"/comments$", status=502, after_effect=False)
+
+    gh.upsert_comment(R, number, "award", "3 chips")
+
+    assert len(github_fake.comments(R, number)) == 1
+    assert github_fake.count("POST") == 2
+
+
+def test_a_timeout_after_the_comment_was_created_leaves_exactly_one(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    number = github_fake.add_issue(R)
+    github_fake.inject("POST", r"/comments$", status=None, delay=1.5, after_effect=True)
+
+    gh.upsert_comment(R, number, "award", "3 chips")
+
+    assert len(github_fake.comments(R, number)) == 1
+    assert github_fake.count("POST") == 1
+
+
+def test_a_comment_refused_for_a_client_error_is_not_retried(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    number = github_fake.add_issue(R)
+    github_fake.inject("POST", r"/comments$", status=404, message="Not Found")
+
+    with pytest.raises(GitHubError) as raised:
+        gh.upsert_comment(R, number, "award", "3 chips")
+
+    assert raised.value.status == 404
+    assert github_fake.count("POST") == 1
+
+
+# -- what the HTTP layer retries on its own ----------------------------------------------------
+
+
+def test_secondary_rate_limit_on_a_write_waits_and_succeeds(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    number = github_fake.add_issue(R)
+    github_fake.inject("POST", r"/comments$", status=403, retry_after=1)
+
+    started = time.monotonic()
+    gh.upsert_comment(R, number, "award", "3 chips")
+
+    assert time.monotonic() - started >= 1
+    assert github_fake.count("POST") == 2
+    assert len(github_fake.comments(R, number)) == 1
+
+
+def test_a_403_that_is_not_a_rate_limit_is_raised_at_once(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    number = github_fake.add_issue(R)
+    message = "Resource not accessible by integration"
+    github_fake.inject("POST", r"/comments$", status=403, retry_after=None, message=message)
+
+    with pytest.raises(GitHubError, match="not accessible") as raised:
+        gh.upsert_comment(R, number, "award", "3 chips")
+
+    assert raised.value.status == 403
+    assert github_fake.count("POST") == 1
+    assert github_fake.comments(R, number) == []
+
+
+def test_retry_after_is_capped_by_max_wait(github_fake: FakeGitHub, github_env: dict) -> None:
+    gh = _adapter(github_env, timeout=1, max_wait=1)
+    number = github_fake.add_issue(R)
+    github_fake.inject("GET", r"/issues/\d+$", status=429, retry_after=3600)
+
+    started = time.monotonic()
+    assert gh.issue(R, number).number == number
+    assert 1 <= time.monotonic() - started < 5
+
+
+def test_server_errors_are_retried_for_reads_only(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    number = github_fake.add_issue(R)
+    github_fake.inject("GET", r"/issues/\d+$", status=502)
+    github_fake.inject("PATCH", r"/issues/\d+$", status=502)
+
+    assert gh.issue(R, number).number == number
+    with pytest.raises(GitHubError) as raised:
+        gh.edit_issue(R, number, title="renamed")
+
+    assert raised.value.status == 502
+    assert github_fake.count("GET") == 2
+    assert github_fake.count("PATCH") == 1
+    assert github_fake.issue(R, number).title == "An issue"
+
+
+def test_a_read_timeout_is_retried(github_fake: FakeGitHub, gh: GitHubAdapter) -> None:
+    number = github_fake.add_issue(R)
+    github_fake.inject("GET", r"/issues/\d+$", status=None, delay=1.5)
+
+    assert gh.issue(R, number).number == number
+    assert github_fake.count("GET") == 2
+
+
+def test_a_write_timeout_surfaces_as_a_github_error(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    number = github_fake.add_issue(R)
+    github_fake.inject("PATCH", r"/issues/\d+$", status=None, delay=1.5, after_effect=True)
+
+    with pytest.raises(GitHubError) as raised:
+        gh.close_issue(R, number)
+
+    assert raised.value.status is None
+    assert "Timeout" in str(raised.value)
+    assert github_fake.count("PATCH") == 1
+
+
+# -- search -------------------------------------------------------------------------------------
+
+
+def test_search_pages_through_250_issues_in_three_requests(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    for n in range(250):
+        github_fake.add_issue(R, title=f"chip {n}", labels=["chip"])
+    github_fake.add_issue(R, title="not a chip")
+
+    result = gh.search_issues('repo:o/r is:issue label:"chip"')
+
+    assert result.total_count == 250 and not result.incomplete
+    assert len(result.items) == 250
+    assert [i.title for i in result.items[:2]] == ["chip 0", "chip 1"]  # updated, oldest first
+    assert all(i.closed_by is None for i in result.items)  # search never carries it
+    assert github_fake.count("GET", "/search/issues") == 3
+
+
+def test_counting_and_limiting_a_search_costs_one_request(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    for n in range(30):
+        github_fake.add_issue(R, title=f"chip {n}", labels=["chip"])
+
+    assert gh.count_issues("repo:o/r label:chip") == 30
+    first = gh.search_issues("repo:o/r label:chip", per_page=10, limit=10)
+
+    assert [i.title for i in first.items] == [f"chip {n}" for n in range(10)]
+    assert first.total_count == 30
+    assert github_fake.count("GET", "/search/issues") == 2
+
+
+def test_search_by_closing_time_and_missing_label(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    early = datetime(2025, 1, 1, 12, tzinfo=UTC)
+    late = datetime(2025, 1, 20, 12, tzinfo=UTC)
+    old = github_fake.add_issue(R, state="closed", closed_at=early, created_at=early)
+    new = github_fake.add_issue(R, state="closed", closed_at=late, created_at=early)
+    github_fake.add_issue(R, state="closed", closed_at=late, created_at=early, labels=["skip"])
+    github_fake.add_issue(R)
+
+    found = gh.search_issues("repo:o/r is:closed closed:>=2025-01-10T00:00:00Z -label:skip")
+
+    assert [i.number for i in found.items] == [new]
+    assert old not in [i.number for i in found.items]
+    assert found.items[0].repo == R
+
+
+# -- pull requests ------------------------------------------------------------------------------
+
+
+def test_pull_request_lifecycle(github_fake: FakeGitHub, gh: GitHubAdapter) -> None:
+    assert gh.find_open_pull(R, "ante/rotation") is None
+
+    pull = gh.create_pull(R, title="Rotation", head="ante/rotation", base="main", body="b")
+    again = gh.create_pull(R, title="Rotation", head="ante/rotation", base="main")
+    found = gh.find_open_pull(R, "ante/rotation")
+    edited = gh.edit_pull(R, pull.number, title="Rotation, week 4", body="new body")
+    gh.request_reviewers(R, pull.number, ["alice"])
+
+    assert again == found == pull
+    assert (edited.title, edited.body, edited.head, edited.base) == (
+        "Rotation, week 4",
+        "new body",
+        "ante/rotation",
+        "main",
+    )
+    assert github_fake.pulls(R)[0].pull.requested_reviewers == ["alice"]  # type: ignore[union-attr]
+    assert len(github_fake.pulls(R)) == 1
+    assert gh.issue(R, pull.number).is_pull
+
+    github_fake.merge_pull(R, pull.number, by="alice")
+    assert gh.find_open_pull(R, "ante/rotation") is None
+
+
+def test_create_pull_after_a_502_returns_the_pull_that_was_made(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    github_fake.inject("POST", r"/pulls$", status=502, after_effect=True)
+
+    pull = gh.create_pull(R, title="Rotation", head="ante/rotation", base="main")
+
+    assert [p.number for p in github_fake.pulls(R)] == [pull.number]
+    assert github_fake.count("POST") == 1
