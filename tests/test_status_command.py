@@ -152,3 +152,22 @@ def test_refresh_writes_a_summary_too(team: TeamRemote, tmp_path: Path) -> None:
     assert result.code == 0, result.err
     assert summary.read_text().startswith("### ante refresh")
     assert (team.workdir / "STATUS.md").exists()
+
+
+def test_the_four_weeks_reach_back_into_last_year(tmp_path: Path) -> None:
+    repo = tmp_path / "team"
+    made = run_ante(
+        ["init", str(repo), "--members", "alice,bob"], env={"ANTE_NOW": "2025-12-01T09:00:00Z"}
+    )
+    assert made.code == 0, made.err
+    shutil.rmtree(repo / "rotations")
+    award(repo, 1, "bob", "2025-12-30", 2)  # the period of 2025
+    award(repo, 2, "bob", "2026-01-02")  # opens 2026 with a checkpoint
+    assert (repo / "ledger" / "journal" / "2026" / "opening.yaml").exists()
+    result = run_ante(
+        ["--repo", str(repo), "status", "--out", "-"], env={"ANTE_NOW": "2026-01-05T12:00:00Z"}
+    )
+    assert result.code == 0, result.err
+    rows = section(dom(result.out), "Chip balances")[0].find_all("tbody")[0].find_all("tr")
+    bob = next(r for r in rows if r.find_all("img")[0].attrs["alt"] == "@bob")
+    assert [td.text for td in bob.find_all("td")][2:] == ["5", "+3"]

@@ -206,7 +206,6 @@ class Status:
     awards: list[Award] | None
     postmortems: list[Link] | None
     swept: list[Link] | None = None  # overhead noise swept this week (intake, later)
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def context(self) -> dict[str, Any]:
         """The template's variables: one per section."""
