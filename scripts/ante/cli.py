@@ -26,6 +26,8 @@ COMMANDS = (
     "handoff",
     "shifts",
     "emergency",
+    "tax",
+    "simulate",
 )
 
 

@@ -172,10 +172,17 @@ class Store:
             ledger.period = current
         return fresh
 
-    def write_new_file(self, period: int, name: str, entries: list[Entry]) -> Path:
-        """A whole journal file of its own (e.g. one week's tax), in the stable spelling."""
+    def write_new_file(
+        self,
+        period: int,
+        name: str,
+        entries: list[Entry],
+        *,
+        head: dict[str, object] | None = None,
+    ) -> Path:
+        """A whole journal file of its own (e.g. one week's tax, `head` = week, rate, reason)."""
         path = self.journal_dir / str(period) / name
-        yamlio.write_text(path, journal_text(period, entries))
+        yamlio.write_text(path, journal_text(period, entries, head))
         return path
 
     def open_period(self, year: int, balances: dict[str, int], previous: int | None) -> None:
@@ -197,10 +204,11 @@ class Store:
         return yamlio.display(path, self.repo)
 
 
-def journal_text(period: int, entries: list[Entry]) -> str:
+def journal_text(period: int, entries: list[Entry], head: dict[str, object] | None = None) -> str:
     lines = [f"- {yamlio.flow(entry.fields())}" for entry in entries]
+    top = "".join(f"{k}: {yamlio.scalar(v)}\n" for k, v in (head or {}).items() if v is not None)
     return yamlio.append_to_list(
-        JOURNAL_HEADER.format(period=period) + "entries: []\n", "entries", lines
+        JOURNAL_HEADER.format(period=period) + top + "entries: []\n", "entries", lines
     )
 
 
