@@ -172,3 +172,34 @@ def test_captain_on_and_escalation(team: TeamRemote) -> None:
     assert rotation_store.escalation(team.workdir) == {"oncall": []}
     (team.workdir / "rotations" / "oncall.yaml").unlink()
     assert rotation_store.captain_on(team.workdir, day) is None
+
+
+def test_pull_request_preview_shows_whose_shifts_move(team: TeamRemote, tmp_path: Path) -> None:
+    pr = team.clone("pr")  # the pull request's data; the base checkout is team.workdir
+    path = pr / "rotations" / "oncall.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "  - login: carol\n", "  - login: dave\n    from: 2026-11-18\n  - login: carol\n"
+        )
+    )
+    summary = tmp_path / "summary.md"
+    env = {"ANTE_NOW": NOW, "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    result = run_ante(
+        [f"--repo={pr}", "rotation", "preview", "--before", str(team.workdir)], env=env
+    )
+    assert result.code == 0, result.err
+    text = summary.read_text()
+    assert "### Rotation `oncall`: the next 11 weeks" in text  # the current week is empty
+    rows = [line for line in text.splitlines() if line.startswith("| Wed")]
+    assert len(rows) == 11
+    assert not any("moved" in row for row in rows[:5])  # the frozen horizon holds
+    assert any("**@dave**" in row for row in rows[5:])
+    assert "Shifts gained or lost:" in text and "@dave +" in text
+
+    path.write_text(path.read_text().replace("weekday: wednesday", "weekday: someday"))
+    result = run_ante(
+        [f"--repo={pr}", "rotation", "preview", "--before", str(team.workdir)], env=env
+    )
+    assert result.code == 1
+    assert "::error file=rotations/oncall.yaml,line=" in result.out
+    assert "'someday' is not a day of the week" in result.err

@@ -1,0 +1,100 @@
+"""`ante emergency`: assignment, paging comment, page records and post-mortems, each once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ante import pages
+from fakegithub import FakeGitHub
+from gitbed import TeamRemote, git, run_ante
+from payloads import event_env, issues_event
+
+NOW = "2026-11-22T00:00:00Z"
+SATURDAY_NIGHT = "2026-11-21T23:30:00Z"  # out of working hours; alice is captain, bob first-mate
+
+
+def with_managers(team: TeamRemote) -> None:
+    path = team.workdir / "rotations" / "oncall.yaml"
+    path.write_text(path.read_text().replace("escalation: []", "escalation: [mgr1, mgr2]"))
+    git(team.workdir, "commit", "-qam", "managers")
+
+
+def event(tmp: Path, action: str, number: int, **extra: object) -> dict[str, str]:
+    payload = issues_event(
+        action,
+        number=number,
+        title="Checkout is down",
+        labels=["product-emergency"],
+        label="product-emergency" if action == "labeled" else None,
+        **extra,  # type: ignore[arg-type]
+    )
+    payload["issue"]["created_at"] = SATURDAY_NIGHT
+    return event_env(tmp, f"issues-{action}", payload)
+
+
+def ante(team: TeamRemote, env: dict[str, str]):
+    result = run_ante(
+        ["--repo", str(team.workdir), "emergency", "--push"], env={"ANTE_NOW": NOW, **env}
+    )
+    assert result.code == 0, result.err
+    return result
+
+
+def test_a_page_is_assigned_announced_and_post_mortemed_once(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict[str, str], tmp_path: Path
+) -> None:
+    with_managers(team)
+    for login in ("alice", "bob", "carol", "mgr1", "mgr2"):
+        github_fake.add_user(login)
+    number = github_fake.add_issue("o/r", title="Checkout is down", labels=["product-emergency"])
+    opened = event(tmp_path, "opened", number)
+    for _ in range(2):  # GitHub may deliver twice; a re-run must not page twice
+        ante(team, {**github_env, **opened})
+    ante(team, {**github_env, **event(tmp_path, "labeled", number)})
+
+    issue = github_fake.issue("o/r", number)
+    assert issue.assignees == ["alice"]
+    comments = github_fake.comments("o/r", number)
+    assert len(comments) == 1
+    text = comments[0].body
+    assert "out-of-hours page" in text
+    assert "@alice (assigned)" in text and "@bob: please back the captain up" in text
+    assert "Escalation path: @alice → @bob → managers @mgr1, @mgr2" in text
+    [page] = pages.load_pages(team.workdir)
+    assert page.out_of_hours and page.captain == "alice" and page.first_mate == "bob"
+    assert page.issue == f"https://github.com/o/r/issues/{number}"
+    assert "out_of_hours: true" in team.show("ledger/pages.yaml")
+
+    github_fake.close_issue("o/r", number)
+    closed = event(tmp_path, "closed", number, closed_at="2026-11-22T02:00:00Z")
+    for _ in range(2):
+        ante(team, {**github_env, **closed})
+    postmortems = [i for i in github_fake.issues("o/r") if "postmortem" in i.labels]
+    assert len(postmortems) == 1
+    [pm] = postmortems
+    assert pm.title == "Post-mortem: Checkout is down"
+    assert pm.assignees == ["alice"]
+    assert f"/issues/{number})" in (pm.body or "")
+    links = [c for c in github_fake.comments("o/r", number) if "Post-mortem:" in c.body]
+    assert len(links) == 1 and f"/issues/{pm.number}" in links[0].body
+    [page] = pages.load_pages(team.workdir)
+    assert (
+        page.closed is not None
+        and page.postmortem
+        and page.postmortem.endswith(f"/issues/{pm.number}")
+    )
+
+
+def test_without_a_token_the_page_is_recorded_and_the_rest_is_said(
+    team: TeamRemote, tmp_path: Path
+) -> None:
+    result = ante(team, event(tmp_path, "opened", 7))
+    assert "would assign @alice to #7" in result.out
+    assert len(pages.load_pages(team.workdir)) == 1
+
+
+def test_other_issues_are_left_alone(team: TeamRemote, tmp_path: Path) -> None:
+    payload = issues_event("opened", number=3, labels=["bug"])
+    result = ante(team, event_env(tmp_path, "issues", payload))
+    assert "carries no rotation's emergency label" in result.out
+    assert pages.load_pages(team.workdir) == []
