@@ -171,6 +171,10 @@ def fast_journal(text: str) -> dict[str, Any] | None:
             continue
         if not (line.startswith("- {") and line.endswith("}")):
             return None
+        entry = _entry_line(line)
+        if entry is not None:
+            entries.append(entry)
+            continue
         row: dict[str, Any] = {}
         pos = 3
         while pos < len(line):
@@ -185,6 +189,47 @@ def fast_journal(text: str) -> dict[str, Any] | None:
         entries.append(row)
     data["entries"] = entries or []
     return data
+
+
+_VALUE = r'("(?:[^"\\]|\\.)*"|[A-Za-z_][A-Za-z0-9_.\-/@]*)'
+_ENTRY = re.compile(
+    rf"^- \{{id: {_VALUE}, date: (\d{{4}}-\d\d-\d\d), kind: ([a-z]+), member: {_VALUE}, "
+    rf"delta: (-?\d+), ref: {_VALUE}(?:, reason: {_VALUE})?"
+    r"(?:, at: (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ))?\}$"
+)
+
+
+def _entry_line(line: str) -> dict[str, Any] | None:
+    """One journal entry in the exact key order ante writes, with one regex (the hot path)."""
+    match = _ENTRY.match(line)
+    if match is None:
+        return None
+    ident, day, kind, member, delta, ref, reason, at = match.groups()
+    texts = [_text(ident), _text(member), _text(ref), _text(reason) if reason else None]
+    if any(t is None for t in texts[:3]) or (reason and texts[3] is None):
+        return None
+    row = {
+        "id": texts[0],
+        "date": day,
+        "kind": kind,
+        "member": texts[1],
+        "delta": int(delta),
+        "ref": texts[2],
+    }
+    if reason:
+        row["reason"] = texts[3]
+    if at:
+        row["at"] = at
+    return row
+
+
+def _text(raw: str) -> str | None:
+    if raw.startswith('"'):
+        try:
+            return str(json.loads(raw))
+        except ValueError:
+            return None
+    return None if raw.lower() in _RESERVED else raw
 
 
 def _fast_value(key: str, raw: str) -> Any:
