@@ -22,7 +22,7 @@ from .models import Entry, Member, Policy
 # `issues` actions that can change what an issue is worth (the state decides, not the action).
 ACTIONS = ("closed", "reopened", "labeled", "unlabeled", "assigned", "unassigned")
 STATE_EVENTS = ACTIONS  # timeline event kinds with the same names
-TRUSTED_ROLES = ("triage", "maintain", "admin")
+TRUSTED_ROLES = ("triage", "write", "maintain", "admin")  # write includes triage
 
 
 class PayloadError(ValueError):

@@ -22,6 +22,7 @@ COMMANDS = (
     "refresh",
     "demo",
     "award",
+    "sync",
     "rotation",
     "handoff",
     "shifts",

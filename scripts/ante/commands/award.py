@@ -102,12 +102,17 @@ def investigate(
 
 def post_comment(ctx: Context, gh: GitHubAdapter, case: Case, balances: dict[str, int]) -> bool:
     """Create or edit ante's one comment on the issue; False when nothing needed saying."""
-    from ..github import marker_tag
+    from ..github import Timeline, TimelineEvent, marker_tag
 
     assert case.plan is not None
+    if case.timeline is None and not case.plan.changed and not case.plan.shares:
+        return False
+    if case.timeline is None:  # not read yet (sync): its comments are enough
+        found = gh.comments(case.issue.repo, case.issue.number)
+        events = (TimelineEvent("commented", c.author, c.created_at, comment=c) for c in found)
+        case.timeline = Timeline(tuple(events))
     tag = marker_tag(comment.MARKER)
-    known = case.timeline.comments if case.timeline is not None else ()
-    existing = next((c for c in known if c.body.startswith(tag)), None)
+    existing = next((c for c in case.timeline.comments if c.body.startswith(tag)), None)
     if existing is None and not case.plan.changed and not case.plan.shares:
         return False
     view = awards.comment_view(case.plan, ctx.store.policy(), balances)

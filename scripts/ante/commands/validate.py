@@ -11,6 +11,7 @@ import yaml
 from .. import gitops, rotation_store, yamlio
 from ..context import Context
 from ..errors import DataError, Problem
+from .sync import check_cursor
 
 try:
     from yaml import CSafeLoader as SafeLoader
@@ -85,6 +86,7 @@ CHECKS: list[Callable[[Context, argparse.Namespace], list[Problem]]] = [
     check_append_only,
 ]
 CHECKS.append(rotation_store.check_files)  # rotations/*.yaml and their history
+CHECKS.append(check_cursor)  # ledger/sync.yaml, the sync cursor
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:

@@ -1,0 +1,176 @@
+"""`ante sync` against the fake GitHub: missed events are found and applied once, cheaply."""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+from ante import awards, github
+from ante.awards import Person, Provenance
+from ante.context import Context
+from ante.models import Entry
+from fakegithub import FakeGitHub
+from gitbed import TeamRemote, git, run_ante
+
+NOW = "2026-11-18T12:00:00Z"
+MEMBERS = ("alice", "bob", "carol")
+
+
+@pytest.fixture
+def quick(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = functools.partial(
+        github.connect,
+        timeout=2,
+        max_wait=3,
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+    )
+    monkeypatch.setattr(github, "connect", fast)
+
+
+def sync(repo: Path, env: dict[str, str], *extra: str):
+    return run_ante(["--repo", str(repo), "sync", *extra], env={**env, "ANTE_NOW": NOW})
+
+
+def journal(text: str) -> list[dict]:
+    return [e for e in yaml.safe_load(text)["entries"] if e["kind"] in ("award", "revoke")]
+
+
+def searches(fake: FakeGitHub) -> int:
+    return fake.count("GET", "/search/issues")
+
+
+def seed(fake: FakeGitHub, count: int) -> list[int]:
+    """`count` overhead issues closed as completed today, labelled by a maintainer."""
+    fake.now = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
+    for login in MEMBERS:
+        fake.set_permission("o/r", login, "write")
+    numbers = []
+    for index in range(count):
+        labels = ["overhead:large"] if index % 10 == 0 else ["overhead"]
+        number = fake.add_issue(
+            "o/r",
+            title=f"Overhead {index}",
+            labels=labels,
+            label_actor="maintainer",
+            assignees=[MEMBERS[index % 3]],
+        )
+        fake.close_issue("o/r", number, by=MEMBERS[index % 3])
+        numbers.append(number)
+    return numbers
+
+
+def record_events_for(repo: Path, fake: FakeGitHub, numbers: list[int]) -> None:
+    """What `ante award` runs for these issues' close events recorded (one journal write)."""
+    ctx = Context(repo=repo, now=datetime(2026, 11, 18, 10, tzinfo=UTC), environ={})
+    ledger = ctx.store.load()
+    entries: list[Entry] = []
+    for number in numbers:
+        issue = fake.issue("o/r", number)
+        facts = awards.IssueFacts(
+            repo="o/r",
+            number=number,
+            url=f"https://github.com/o/r/issues/{number}",
+            title=issue.title,
+            state=issue.state,
+            state_reason=issue.state_reason,
+            labels=tuple(issue.labels),
+            assignees=tuple(Person(a) for a in issue.assignees),
+            created_at=issue.created_at,
+            updated_at=issue.updated_at,
+        )
+        checked = Provenance({label: "maintainer" for label in issue.labels}, None, known=True)
+        wanted = awards.shares(facts, ledger.policy, ledger.members, checked)
+        entries += awards.reconcile(facts, ledger.policy, wanted, [], ctx.now.date()).entries
+    ctx.store.append(ledger, entries)
+    git(repo, "commit", "-qam", "events that did run")
+    git(repo, "push", "-q", "origin", "main")
+
+
+def test_250_issues_30_percent_missed_all_awarded_in_3_searches(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict, quick: None
+) -> None:
+    numbers = seed(github_fake, 250)
+    missed = set(numbers[::10] + numbers[1::10] + numbers[2::10])  # 30% never had a run
+    record_events_for(team.workdir, github_fake, [n for n in numbers if n not in missed])
+    clone = team.clone("runner")
+    before = list(github_fake.calls)
+
+    result = sync(clone, github_env, "--push")
+    assert result.code == 0, result.err
+    calls = github_fake.calls[len(before) :]
+    assert searches(github_fake) <= 3
+    assert sum("/permission" in path for _, path in calls) == 3  # one per member, cached
+    assert not any(path.endswith("/timeline") for _, path in calls)
+    awarded = journal(team.show("ledger/journal/2026/entries.yaml"))
+    refs = [e["ref"] for e in awarded]
+    assert len(refs) == len(set(refs)) == 250  # 100% awarded, none twice
+    assert sum(e["delta"] for e in awarded) == 250 + 25  # every tenth is overhead:large
+    commented = [n for n in numbers if github_fake.comments("o/r", n)]
+    assert sorted(commented) == sorted(missed)  # the issues sync changed say so, once
+    assert all(len(github_fake.comments("o/r", n)) == 1 for n in missed)
+    cursor = yaml.safe_load(team.show("ledger/sync.yaml"))["cursor"]
+    assert str(cursor).startswith("2026-11-18")
+
+    head, calls_before = team.head(), len(github_fake.calls)
+    again = sync(clone, github_env, "--push")
+    assert again.code == 0, again.err
+    assert team.head() == head  # nothing changed, nothing committed
+    second = github_fake.calls[calls_before:]
+    assert second and all(path.startswith("/search/issues") for _, path in second)
+    assert run_ante(["--repo", str(team.clone("check")), "validate"]).code == 0
+
+
+def test_reopened_and_relabelled_issues_are_reconciled(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict, quick: None
+) -> None:
+    first, second, third = seed(github_fake, 3)
+    assert sync(team.workdir, github_env).code == 0
+    assert len(journal((team.workdir / "ledger/journal/2026/entries.yaml").read_text())) == 3
+    github_fake.reopen_issue("o/r", first)
+    github_fake.label_issue("o/r", second, "overhead:large", by="maintainer")
+    github_fake.close_issue("o/r", third, reason="not_planned")  # already closed: no change
+    result = sync(team.workdir, github_env, "--since", "2026-11-18T00:00:00Z")
+    assert result.code == 0, result.err
+    entries = journal((team.workdir / "ledger/journal/2026/entries.yaml").read_text())
+    net: dict[str, int] = {}
+    for entry in entries:
+        net[entry["ref"]] = net.get(entry["ref"], 0) + entry["delta"]
+    assert net[f"https://github.com/o/r/issues/{first}"] == 0
+    assert net[f"https://github.com/o/r/issues/{second}"] == 2
+    assert net[f"https://github.com/o/r/issues/{third}"] == 1
+    body = github_fake.comments("o/r", first)[0].body
+    assert "reopened" in body
+
+
+def test_untrusted_earner_needs_the_timeline(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict, quick: None
+) -> None:
+    github_fake.now = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
+    own = github_fake.add_issue("o/r", labels=["overhead"], label_actor="bob", assignees=["bob"])
+    github_fake.close_issue("o/r", own, by="bob")
+    given = github_fake.add_issue("o/r", labels=["overhead"], label_actor="carol", assignees=[])
+    github_fake.close_issue("o/r", given, by="alice")
+    result = sync(team.workdir, github_env)
+    assert result.code == 0, result.err
+    entries = journal((team.workdir / "ledger/journal/2026/entries.yaml").read_text())
+    assert [(e["member"], e["ref"].rsplit("/", 1)[1]) for e in entries] == [("alice", str(given))]
+    assert github_fake.count("GET", f"/repos/o/r/issues/{own}/timeline") == 1
+    assert "applied by @bob themselves" in github_fake.comments("o/r", own)[0].body
+
+
+def test_without_token_or_repositories_sync_says_so(team: TeamRemote) -> None:
+    result = sync(team.workdir, {})
+    assert result.code == 0 and "nothing to sync" in result.out
+    result = sync(team.workdir, {"GITHUB_REPOSITORY": "o/r"})
+    assert result.code == 0 and "no GitHub token" in result.out
+    assert not (team.workdir / "ledger/sync.yaml").exists()
+
+
+def test_a_bad_cursor_is_reported_with_its_line(team: TeamRemote) -> None:
+    (team.workdir / "ledger/sync.yaml").write_text("cursor: someday\n")
+    result = run_ante(["--repo", str(team.workdir), "validate", "--against", ""])
+    assert result.code == 1 and "ledger/sync.yaml:1" in result.err
