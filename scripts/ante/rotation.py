@@ -139,7 +139,7 @@ class WorkingHours(Strict):
     def _days(cls, value: Any) -> list[int]:
         if not isinstance(value, list):
             raise ValueError("days: a list of weekdays, like [monday, tuesday]")
-        return [weekday_number(v) for v in value]
+        return [v if isinstance(v, int) and 0 <= v <= 6 else weekday_number(v) for v in value]
 
     @field_validator("start", "end", mode="before")
     @classmethod
