@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import subprocess
 from datetime import UTC, datetime
 
@@ -53,9 +54,14 @@ def team(team: TeamRemote) -> TeamRemote:
     return team
 
 
-def set_policy(team: TeamRemote, extra: str) -> None:
+def set_policy(team: TeamRemote, **changes: str) -> None:
+    """Edit `tax:` settings in place, as a person would."""
     path = team.workdir / "ledger/policy.yaml"
-    path.write_text(path.read_text() + extra)
+    text = path.read_text()
+    for key, value in changes.items():
+        text, count = re.subn(rf"^  {key}: .*$", f"  {key}: {value}", text, flags=re.M)
+        assert count == 1, key
+    path.write_text(text)
     git(team.workdir, "commit", "-qam", "policy")
     git(team.workdir, "push", "-q", "origin", "main")
 
@@ -73,7 +79,7 @@ def test_pr_created_once_updated_on_rerun_and_noop_once_merged(
 ) -> None:
     github_fake.add_user("dana")
     github_fake.set_permission("o/r", "dana", "write")
-    set_policy(team, "  reviewers: [dana]\n  labels: [chip-tax]\n  exempt_captain: false\n")
+    set_policy(team, reviewers="[dana]", labels="[chip-tax]", exempt_captain="false")
     seed_backlog(github_fake)
 
     first = tax_run(team, github_env, "--open-pr")

@@ -45,13 +45,26 @@ triage_award: 0
 # Product repositories whose overhead issues also earn chips (found by `ante sync`).
 repositories: []
 
-# The weekly tax.
+# The weekly tax (a pull request every Wednesday; merging it collects the chips).
 tax:
   mode: adaptive      # adaptive: moves with the backlog; fixed: always `rate`
   rate: 1             # the fixed rate, and where adaptive starts
   min: 0
   max: 3
   max_debt: null      # chips a member may owe at most; null = no cap
+  target_backlog: 5   # open overhead issues the team is content with
+  margin: 0.1         # close 10% more than arrive
+  horizon_weeks: 26   # reach the target within this many weeks of going over it
+  history_weeks: 8    # weeks of backlog metrics the inflow is averaged over
+  exempt_captain: true  # the Captain On-Call of the week pays nothing
+  new_member_days: 7  # members who joined less than this many days ago pay nothing
+  labels: [chip-tax]  # on the tax pull request
+  reviewers: []       # logins asked to review it
+  # Extra policies `ante simulate` compares with fixed-1 and adaptive, e.g.
+  # compare:
+  #   fixed-2: {mode: fixed, rate: 2}
+  #   patient: {horizon_weeks: 52}
+  compare: {}
 """
 
 TEAM_README = """\
