@@ -202,3 +202,15 @@ def test_metrics_file_errors_name_the_line(tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
         metrics.load_history(tmp_path)
     assert any(p.line == 3 for p in caught.value.problems)
+
+
+def test_validate_reports_a_bad_metrics_row(tmp_path: Path) -> None:
+    from gitbed import run_ante
+
+    team = tmp_path / "team"
+    assert run_ante(["init", str(team), "--members", "alice"]).code == 0
+    path = team / metrics.PATH
+    path.parent.mkdir(parents=True)
+    path.write_text("weeks:\n- {week: 2026-W47, open: -1, opened: 1, closed: 1}\n")
+    result = run_ante(["--repo", str(team), "validate"])
+    assert result.code == 1 and "ledger/metrics/backlog.yaml:2:" in result.err

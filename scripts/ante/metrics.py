@@ -11,11 +11,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from . import yamlio
 from .models import Strict
+
+if TYPE_CHECKING:
+    import argparse
+
+    from .context import Context
+    from .errors import Problem
 
 PATH = "ledger/metrics/backlog.yaml"
 WEEK = r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$"
@@ -80,6 +87,12 @@ def write(repo: Path, history: Iterable[WeekMetrics]) -> bool:
         return False
     yamlio.write_text(path, new)
     return True
+
+
+def check_file(ctx: Context, args: argparse.Namespace) -> list[Problem]:
+    """`ante validate`: the metrics file parses (a bad row raises DataError at its line)."""
+    load_history(ctx.repo)
+    return []
 
 
 def is_week(value: str) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import gitops, rotation_store, yamlio
+from .. import gitops, metrics, rotation_store, yamlio
 from ..context import Context
 from ..errors import DataError, Problem
 from .sync import check_cursor
@@ -87,6 +87,7 @@ CHECKS: list[Callable[[Context, argparse.Namespace], list[Problem]]] = [
 ]
 CHECKS.append(rotation_store.check_files)  # rotations/*.yaml and their history
 CHECKS.append(check_cursor)  # ledger/sync.yaml, the sync cursor
+CHECKS.append(metrics.check_file)  # ledger/metrics/backlog.yaml
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
