@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
+import payloads
 import pytest
 import yaml
 from ante import github
@@ -176,3 +178,47 @@ def test_comment_faults_end_with_one_award_and_one_comment(
     assert len(ante_comments(github_fake, number)) == 1
     if first.code != 0:
         assert "journal is up to date" in first.err
+
+
+def forwarded(full: dict) -> dict:
+    """What the README's forwarding workflow's jq program sends from a product repository."""
+    issue = full["issue"]
+    keep = ("number", "title", "html_url", "state", "state_reason", "created_at", "updated_at")
+    return {
+        "action": full["action"],
+        "repository": {"full_name": full["repository"]["full_name"]},
+        "sender": {"login": full["sender"]["login"], "type": full["sender"]["type"]},
+        "issue": {key: issue[key] for key in keep}
+        | {
+            "labels": [{"name": label["name"]} for label in issue["labels"]],
+            "assignees": [{"login": a["login"], "type": a["type"]} for a in issue["assignees"]],
+        },
+    }
+
+
+def test_an_event_forwarded_by_a_product_repo_awards(
+    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict, quick: None
+) -> None:
+    number = closed_issue(github_fake)
+    full = json.loads(fake_event(github_fake, tmp_path, number, "closed").read_text())
+    dispatch = payloads.repository_dispatch_event("ante-issue", client_payload=forwarded(full))
+    path = write_event(tmp_path, dispatch, name="dispatch.json")
+    result = award(team.workdir, path, github_env)
+    assert result.code == 0, result.err
+    assert [e["id"] for e in entries(team.workdir)] == [f"award:o/r#{number}:alice:1"]
+
+
+def test_workflow_dispatch_applies_one_named_issue(
+    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict, quick: None
+) -> None:
+    number = closed_issue(github_fake)
+    manual = payloads.workflow_dispatch_event(inputs={"issue": f"o/r#{number}"})
+    path = write_event(tmp_path, manual, name="manual.json")
+    before = len(github_fake.calls)
+    result = award(team.workdir, path, github_env)
+    assert result.code == 0, result.err
+    assert len(github_fake.calls) - before <= 4  # the issue itself, then as for an event
+    assert [e["member"] for e in entries(team.workdir)] == ["alice"]
+    bad = write_event(tmp_path, payloads.workflow_dispatch_event(inputs={"issue": "12"}))
+    result = award(team.workdir, bad, github_env)
+    assert result.code == 1 and "expected owner/repo#12" in result.err

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import awards, comment, gitops, render, yamlio
-from ..awards import IssueFacts, Plan, Provenance
+from ..awards import IssueFacts, Person, Plan, Provenance
 from ..context import Context
 from ..errors import AnteError
 from ..ledger import Ledger
@@ -24,7 +25,7 @@ from ..models import Entry, JournalFile
 from . import status
 
 if TYPE_CHECKING:
-    from ..github import GitHubAdapter, Timeline
+    from ..github import GitHubAdapter, Issue, Timeline
 
 LEDGER_PATHS = ("ledger", "STATUS.md")
 # Pushes race only when runs overlap (e.g. sync and a forwarded event from another repo); a
@@ -52,17 +53,53 @@ class Case:
     plan: Plan | None = None
 
 
-def read_event(path: Path) -> tuple[str, IssueFacts]:
+ISSUE_REF = re.compile(r"^(?:https?://[^/]+/)?(?P<repo>[\w.-]+/[\w.-]+)(?:#|/issues/)(?P<n>\d+)$")
+
+
+def read_event(path: Path, ctx: Context) -> tuple[str, IssueFacts]:
+    """The action and issue of an `issues` event, or of one forwarded or named by hand."""
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise AnteError(f"{path}: no such event file") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise AnteError(f"{path}: not a JSON event payload ({exc})") from None
+    if isinstance(payload, dict) and isinstance(payload.get("client_payload"), dict):
+        payload = payload["client_payload"]  # forwarded by a product repo (repository_dispatch)
+    if isinstance(payload, dict) and "workflow" in payload and "inputs" in payload:
+        return "dispatched", fetch_issue(ctx, (payload.get("inputs") or {}).get("issue"))
     try:
         return awards.from_event(payload)
     except awards.PayloadError as exc:
         raise AnteError(f"{path}: {exc}; nothing changed") from None
+
+
+def fetch_issue(ctx: Context, ref: object) -> IssueFacts:
+    """`owner/repo#12` or the issue's URL, as GitHub has it now (workflow_dispatch)."""
+    found = ISSUE_REF.match(str(ref or "").strip())
+    if found is None:
+        raise AnteError(f"input `issue`: expected owner/repo#12 or an issue URL, got {ref!r}")
+    if ctx.github is None:
+        raise AnteError("applying an issue by name needs GITHUB_TOKEN; nothing changed")
+    return facts_from_issue(ctx.github.issue(found["repo"], int(found["n"])))
+
+
+def facts_from_issue(issue: Issue) -> IssueFacts:
+    """The adapter's issue (REST or search shape) as award facts."""
+    closer = issue.closed_by
+    return IssueFacts(
+        repo=issue.repo,
+        number=issue.number,
+        url=issue.url,
+        title=issue.title,
+        state=issue.state,
+        state_reason=issue.state_reason,
+        labels=issue.labels,
+        assignees=tuple(Person(login, awards.is_bot(login)) for login in issue.assignees),
+        created_at=issue.created_at,
+        updated_at=issue.updated_at,
+        closer=Person(closer, awards.is_bot(closer)) if closer else None,
+    )
 
 
 # ---- the GitHub side -------------------------------------------------------------------------
@@ -210,8 +247,8 @@ def record(ctx: Context, cases: Sequence[Case], *, push: bool) -> list[Plan]:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    action, issue = read_event(Path(args.event))
-    if action not in awards.ACTIONS:
+    action, issue = read_event(Path(args.event), ctx)
+    if action not in (*awards.ACTIONS, "dispatched"):
         ctx.say(f"nothing to do: `{action}` does not change what {issue.key} is worth")
         return 0
     ledger = ctx.store.load()

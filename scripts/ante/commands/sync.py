@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import awards, clock, gitops, yamlio
-from ..awards import IssueFacts, Person, Provenance
+from ..awards import IssueFacts, Provenance
 from ..context import Context
 from ..errors import AnteError, Problem
 from ..ledger import Ledger
@@ -29,7 +29,7 @@ from . import award
 from .award import Case
 
 if TYPE_CHECKING:
-    from ..github import GitHubAdapter, Issue
+    from ..github import GitHubAdapter
 
 SYNC_FILE = "ledger/sync.yaml"
 HEADER = (
@@ -99,22 +99,6 @@ def query(repo: str, ledger: Ledger, since: datetime) -> str:
     return f"repo:{repo} is:issue label:{spelled} updated:>={clock.utc_text(since)}"
 
 
-def facts(issue: Issue) -> IssueFacts:
-    return IssueFacts(
-        repo=issue.repo,
-        number=issue.number,
-        url=issue.url,
-        title=issue.title,
-        state=issue.state,
-        state_reason=issue.state_reason,
-        labels=issue.labels,
-        assignees=tuple(Person(login, awards.is_bot(login)) for login in issue.assignees),
-        created_at=issue.created_at,
-        updated_at=issue.updated_at,
-        closer=Person(issue.closed_by, awards.is_bot(issue.closed_by)) if issue.closed_by else None,
-    )
-
-
 def vet(gh: GitHubAdapter, case: Case, ledger: Ledger) -> None:
     """Settle who may earn: roles first (cached), the timeline only when they don't decide it."""
     issue = case.issue
@@ -175,7 +159,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     complete = True
     for repo in repos:
         result = gh.search_issues(query(repo, ledger, since))
-        found += [facts(item) for item in result.items if not item.is_pull]
+        found += [award.facts_from_issue(item) for item in result.items if not item.is_pull]
         complete = complete and not result.incomplete and len(result.items) >= result.total_count
     earlier = award.earlier_history(ctx, ledger, found)
     cases = candidates(gh, ledger, found, earlier, ctx.now.date())
