@@ -182,3 +182,14 @@ def test_the_captain_of_the_week_is_exempt(team: TeamRemote) -> None:
     members = json.loads(shown.out)["members"]
     assert {login for login, row in members.items() if row["exempt"]} == {captain}
     assert members[captain]["tax"] == 0
+
+
+def test_actions_not_allowed_to_open_prs_says_which_setting(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict[str, str]
+) -> None:
+    message = "GitHub Actions is not permitted to create or approve pull requests."
+    github_fake.inject("POST", r"^/repos/o/r/pulls$", status=403, retry_after=None, message=message)
+    result = tax_run(team, github_env, "--open-pr")
+    assert result.code == 1
+    assert "Allow GitHub Actions to create and approve pull requests" in result.err
+    assert github_fake.pulls("o/r") == []

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from .. import clock, gitops, metrics, render, tax
 from ..context import Context
-from ..errors import UsageError
-from ..github import GitHubAdapter, Pull
+from ..errors import AnteError, UsageError
+from ..github import GitHubAdapter, GitHubError, Pull
 from ..ledger import Ledger
 from ..metrics import WeekMetrics
 from ..models import Policy
@@ -276,7 +276,15 @@ def _offer_pull(
         ctx.say(f"{plan.week}: updated {pull.url}")
         return
     base_branch = gitops.branch(ctx.repo)
-    pull = github.create_pull(repo, title=name, head=branch, base=base_branch, body=body)
+    try:
+        pull = github.create_pull(repo, title=name, head=branch, base=base_branch, body=body)
+    except GitHubError as error:
+        if error.status != 403:
+            raise
+        raise AnteError(
+            f"{error}\nAllow it: Settings → Actions → General → Workflow permissions → "
+            '"Allow GitHub Actions to create and approve pull requests".'
+        ) from error
     if policy.tax.labels:
         github.add_labels(repo, pull.number, policy.tax.labels)
     if policy.tax.reviewers:
