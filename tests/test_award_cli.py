@@ -171,3 +171,25 @@ def test_push_reapplies_on_top_of_a_concurrent_writer(team: TeamRemote, tmp_path
     ]
     assert "award:o/r#1:alice:1" in ids
     assert "award:o/r#2:bob:1" in ids
+
+
+def test_history_from_an_earlier_year_still_counts(team: TeamRemote, tmp_path: Path) -> None:
+    repo = team.workdir
+    steps = [
+        ("closed", "2026-12-20T10:00:00Z"),
+        ("reopened", "2027-01-05T10:00:00Z"),  # the revoke opens the 2027 period
+        ("closed", "2027-01-06T10:00:00Z"),  # 2026's award is read from the closed period
+        ("closed", "2027-01-06T10:00:00Z"),  # and a replay still changes nothing
+    ]
+    for index, (action, when) in enumerate(steps):
+        path = write_event(
+            tmp_path, event_payload(action, updated_at=when), name=f"year{index}.json"
+        )
+        result = award(repo, path, env={"ANTE_NOW": when})
+        assert result.code == 0, result.err
+    text = (repo / "ledger/journal/2027/entries.yaml").read_text()
+    ids = [e["id"] for e in yaml.safe_load(text)["entries"]]
+    assert ids == ["revoke:o/r#1:alice:1", "award:o/r#1:alice:2"]
+    assert balance(repo)["alice"] == 3
+    result = run_ante(["--repo", str(repo), "validate", "--against", ""])
+    assert result.code == 0, result.err
