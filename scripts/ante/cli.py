@@ -29,6 +29,8 @@ COMMANDS = (
     "emergency",
     "tax",
     "simulate",
+    "intake",
+    "triage",
 )
 
 

@@ -52,6 +52,7 @@ class Issue:
     closed_by: str | None  # only from issue(); search and lists do not carry it
     is_pull: bool
     url: str
+    comments: int = 0  # how many comments it has (search and lists carry it)
 
 
 @dataclass(frozen=True)
@@ -438,6 +439,7 @@ def _issue(repo: str, data: Mapping[str, Any]) -> Issue:
         closed_by=_login(data.get("closed_by")),
         is_pull="pull_request" in data,
         url=str(data["html_url"]),
+        comments=int(data.get("comments") or 0),
     )
 
 

@@ -130,6 +130,17 @@ class TaxPolicy(Strict):
         return TaxPolicy.model_validate({**base, **changes})
 
 
+class IntakePolicy(Strict):
+    """Acknowledging new overhead issues and sweeping the noise (`ante intake`, `ante triage`)."""
+
+    stale_days: int = Field(60, ge=1)  # no activity but ante's for this long: ask "still relevant?"
+    grace_days: int = Field(14, ge=1)  # no reply for this long after asking: close as not planned
+    exempt_labels: list[str] = ["pinned", "security"]  # never swept
+    triage_label: str = "needs-triage"
+    max_operations: int = Field(100, ge=1)  # GitHub API calls per run, reads and writes
+    history_weeks: int = Field(8, ge=1)  # recorded weeks the pickup estimate's pace comes from
+
+
 class Policy(Strict):
     starting_grant: int = Field(2, ge=0)
     overhead_label: str = "overhead"
@@ -137,6 +148,7 @@ class Policy(Strict):
     triage_award: int = Field(0, ge=0)
     repositories: list[str] = []
     tax: TaxPolicy = TaxPolicy()
+    intake: IntakePolicy = IntakePolicy()
 
     @field_validator("awards")
     @classmethod

@@ -1,0 +1,60 @@
+"""`ante triage [--dry-run] [--push]`: sweep the noise out of the Overhead backlog (weekly).
+
+Open overhead issues with no activity but ante's for the policy's `stale_days` get the triage
+label and, in ante's one comment, "still relevant?"; unanswered after `grace_days` they are
+closed as not planned with a comment saying why. An answer (a comment, a label change, any
+edit) puts the issue back in the queue. Exempt labels are never swept. One search request per
+100 open issues; per changed issue two writes (the label or state, and the comment) and only
+rarely a read of the comment; the run stops at `max_operations` API calls and the next run
+carries on. ante's notes (`ledger/intake.yaml`) keep its own writes from counting as activity;
+the closed issues are listed in `ledger/sweeps.yaml` for STATUS.md and the handoff.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from .. import intake, intake_store
+from ..context import Context
+from ..errors import UsageError
+from . import intake as intake_command
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("triage", help="sweep stale overhead issues: ask, then close as not planned")
+    p.add_argument("--dry-run", action="store_true", help="say what would change; change nothing")
+    p.add_argument("--push", action="store_true", help="commit and push (retrying on conflicts)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    if args.dry_run and args.push:
+        raise UsageError("--dry-run and --push exclude each other")
+    policy = ctx.store.policy()
+    gh = ctx.github
+    repos = intake_command.repositories(ctx, policy)
+    if gh is None or not repos:
+        ctx.say("no GitHub token (or repository): nothing read, nothing swept")
+        return 0
+    issues = intake_command.open_overhead(gh, repos, policy)
+    reads = max(1, -(-len(issues) // 100))
+    notes = intake_store.load_notes(ctx.repo)
+    plan = intake.sweep(
+        issues,
+        notes,
+        policy.intake,
+        ctx.now,
+        budget=policy.intake.max_operations - reads,
+        recorded=intake_command.pace(ctx, policy),
+    )
+    intake_command.report(ctx, "ante triage", plan, dry_run=args.dry_run)
+    if args.dry_run:
+        for skip in plan.skipped:
+            if skip.why.startswith("exempt"):
+                ctx.say(f"  skip {skip.url}: {skip.why}")
+        return 0
+    changes, swept = intake_command.carry_out(ctx, gh, plan.steps, policy)
+    complete = len(issues) < intake_command.SEARCH_LIMIT
+    changes = intake_command.forgotten(notes, issues, complete) | changes
+    intake_command.publish(ctx, changes, swept, push=args.push, what="triage: weekly sweep")
+    return 0
