@@ -1214,7 +1214,7 @@ class FakeGitHub:
             return 404, {"message": "Not Found", "documentation_url": DOCS}, {}
         except HTTPException as error:  # pragma: no cover - redirects from strict slashes
             return error.code or 500, {"message": str(error)}, {}
-        handler: Callable[..., Reply] = getattr(self, endpoint)
+        handler: Callable[..., Reply] = getattr(self, f"_on_{endpoint}")
         return handler(request, **args)
 
     def _page(self, request: Request, items: list[Any]) -> tuple[list[Any], dict[str, str]]:
@@ -1252,26 +1252,26 @@ class FakeGitHub:
 
     # -- handlers: repos, users, rate limit -----------------------------------------------------
 
-    def get_repo(self, request: Request, owner: str, repo: str) -> Reply:
+    def _on_get_repo(self, request: Request, owner: str, repo: str) -> Reply:
         found = self._found_repo(owner, repo)
         return 200, full_repository(found, self._user(found.owner)), {}
 
-    def get_user(self, request: Request, username: str) -> Reply:
+    def _on_get_user(self, request: Request, username: str) -> Reply:
         if username.lower() not in self._users:
             return 404, {"message": "Not Found", "documentation_url": DOCS}, {}
         return 200, public_user(self._users[username.lower()]), {}
 
-    def get_viewer(self, request: Request) -> Reply:
+    def _on_get_viewer(self, request: Request) -> Reply:
         return 200, public_user(self._user(self.token_user)), {}
 
-    def get_rate_limit(self, request: Request) -> Reply:
+    def _on_get_rate_limit(self, request: Request) -> Reply:
         used = len(self.calls)
         reset = int(time.time()) + 3600
         core = {"limit": 5000, "used": used, "remaining": max(0, 5000 - used), "reset": reset}
         search = {"limit": 30, "used": 0, "remaining": 30, "reset": reset}
         return 200, {"resources": {"core": core, "search": search}, "rate": core}, {}
 
-    def get_permission(self, request: Request, owner: str, repo: str, username: str) -> Reply:
+    def _on_get_permission(self, request: Request, owner: str, repo: str, username: str) -> Reply:
         found = self._found_repo(owner, repo)
         user = self._user(username)
         role = "admin" if username.lower() == found.owner.lower() else "read"
@@ -1289,7 +1289,7 @@ class FakeGitHub:
 
     # -- handlers: issues -----------------------------------------------------------------------
 
-    def list_issues(self, request: Request, owner: str, repo: str) -> Reply:
+    def _on_list_issues(self, request: Request, owner: str, repo: str) -> Reply:
         found = self._found_repo(owner, repo)
         args = request.args
         state = args.get("state", "open")
@@ -1308,11 +1308,11 @@ class FakeGitHub:
         page, headers = self._page(request, items)
         return 200, [self._issue_json(found, i, single=False) for i in page], headers
 
-    def get_issue(self, request: Request, owner: str, repo: str, number: int) -> Reply:
+    def _on_get_issue(self, request: Request, owner: str, repo: str, number: int) -> Reply:
         found, issue = self._found(owner, repo, number)
         return 200, self._issue_json(found, issue), {}
 
-    def create_issue(self, request: Request, owner: str, repo: str) -> Reply:
+    def _on_create_issue(self, request: Request, owner: str, repo: str) -> Reply:
         found = self._found_repo(owner, repo)
         body = self._json(request)
         assignees = list(body.get("assignees") or [])
@@ -1329,7 +1329,7 @@ class FakeGitHub:
         headers = {"Location": f"{self.url}/repos/{found.full_name}/issues/{issue.number}"}
         return 201, self._issue_json(found, issue), headers
 
-    def update_issue(self, request: Request, owner: str, repo: str, number: int) -> Reply:
+    def _on_update_issue(self, request: Request, owner: str, repo: str, number: int) -> Reply:
         found, issue = self._found(owner, repo, number)
         self._edit(found, issue, self._json(request))
         return 200, self._issue_json(found, issue), {}
@@ -1352,28 +1352,28 @@ class FakeGitHub:
             )
             self._set_state(repo, issue, body["state"], reason, self.token_user)
 
-    def add_issue_labels(self, request: Request, owner: str, repo: str, number: int) -> Reply:
+    def _on_add_issue_labels(self, request: Request, owner: str, repo: str, number: int) -> Reply:
         found, issue = self._found(owner, repo, number)
         body = request.get_json(silent=True)
         names = _label_names(body.get("labels", []) if isinstance(body, dict) else body or [])
         self._add_labels(found, issue, names, self.token_user)
         return 200, [label_json(found, found.labels[n]) for n in issue.labels], {}
 
-    def set_issue_labels(self, request: Request, owner: str, repo: str, number: int) -> Reply:
+    def _on_set_issue_labels(self, request: Request, owner: str, repo: str, number: int) -> Reply:
         found, issue = self._found(owner, repo, number)
         body = request.get_json(silent=True)
         names = _label_names(body.get("labels", []) if isinstance(body, dict) else body or [])
         self._set_labels(found, issue, names, self.token_user)
         return 200, [label_json(found, found.labels[n]) for n in issue.labels], {}
 
-    def list_issue_labels(self, request: Request, owner: str, repo: str, number: int) -> Reply:
+    def _on_list_issue_labels(self, request: Request, owner: str, repo: str, number: int) -> Reply:
         found, issue = self._found(owner, repo, number)
         page, headers = self._page(
             request, [label_json(found, found.labels[n]) for n in issue.labels]
         )
         return 200, page, headers
 
-    def remove_issue_label(
+    def _on_remove_issue_label(
         self, request: Request, owner: str, repo: str, number: int, name: str
     ) -> Reply:
         found, issue = self._found(owner, repo, number)
@@ -1381,7 +1381,7 @@ class FakeGitHub:
             return 404, {"message": "Label does not exist", "documentation_url": DOCS}, {}
         return 200, [label_json(found, found.labels[n]) for n in issue.labels], {}
 
-    def remove_all_issue_labels(
+    def _on_remove_all_issue_labels(
         self, request: Request, owner: str, repo: str, number: int
     ) -> Reply:
         found, issue = self._found(owner, repo, number)
@@ -1390,7 +1390,7 @@ class FakeGitHub:
 
     # -- handlers: comments and timeline --------------------------------------------------------
 
-    def list_comments(self, request: Request, owner: str, repo: str, number: int) -> Reply:
+    def _on_list_comments(self, request: Request, owner: str, repo: str, number: int) -> Reply:
         found, issue = self._found(owner, repo, number)
         comments = [self._comments[c][1] for c in issue.comments]
         if "since" in request.args:
@@ -1399,7 +1399,7 @@ class FakeGitHub:
         page, headers = self._page(request, comments)
         return 200, [self._comment_json(found, c) for c in page], headers
 
-    def create_comment(self, request: Request, owner: str, repo: str, number: int) -> Reply:
+    def _on_create_comment(self, request: Request, owner: str, repo: str, number: int) -> Reply:
         found, issue = self._found(owner, repo, number)
         comment = self._comment(found, issue, self._json(request)["body"], self.token_user)
         location = f"{self.url}/repos/{found.full_name}/issues/comments/{comment.id}"
@@ -1411,24 +1411,24 @@ class FakeGitHub:
             raise _Refusal(404, {"message": "Not Found", "documentation_url": DOCS})
         return self._comments[comment_id]
 
-    def get_comment(self, request: Request, owner: str, repo: str, comment_id: int) -> Reply:
+    def _on_get_comment(self, request: Request, owner: str, repo: str, comment_id: int) -> Reply:
         found, comment = self._found_comment(owner, repo, comment_id)
         return 200, self._comment_json(found, comment), {}
 
-    def update_comment(self, request: Request, owner: str, repo: str, comment_id: int) -> Reply:
+    def _on_update_comment(self, request: Request, owner: str, repo: str, comment_id: int) -> Reply:
         found, comment = self._found_comment(owner, repo, comment_id)
         comment.body = self._json(request)["body"]
         comment.updated_at = self._tick()
         return 200, self._comment_json(found, comment), {}
 
-    def list_timeline(self, request: Request, owner: str, repo: str, number: int) -> Reply:
+    def _on_list_timeline(self, request: Request, owner: str, repo: str, number: int) -> Reply:
         found, issue = self._found(owner, repo, number)
         page, headers = self._page(request, issue.events)
         return 200, [self._event_json(found, issue, e) for e in page], headers
 
     # -- handlers: search -----------------------------------------------------------------------
 
-    def search_issues(self, request: Request) -> Reply:
+    def _on_search_issues(self, request: Request) -> Reply:
         query = request.args.get("q", "")
         try:
             predicates = parse_search(query)
@@ -1456,7 +1456,7 @@ class FakeGitHub:
 
     # -- handlers: pull requests ----------------------------------------------------------------
 
-    def list_pulls(self, request: Request, owner: str, repo: str) -> Reply:
+    def _on_list_pulls(self, request: Request, owner: str, repo: str) -> Reply:
         found = self._found_repo(owner, repo)
         args = request.args
         state = args.get("state", "open")
@@ -1476,13 +1476,13 @@ class FakeGitHub:
         page, headers = self._page(request, items)
         return 200, [self._pull_json(found, i, simple=True) for i in page], headers
 
-    def get_pull(self, request: Request, owner: str, repo: str, number: int) -> Reply:
+    def _on_get_pull(self, request: Request, owner: str, repo: str, number: int) -> Reply:
         found, issue = self._found(owner, repo, number)
         if issue.pull is None:
             return 404, {"message": "Not Found", "documentation_url": DOCS}, {}
         return 200, self._pull_json(found, issue), {}
 
-    def create_pull(self, request: Request, owner: str, repo: str) -> Reply:
+    def _on_create_pull(self, request: Request, owner: str, repo: str) -> Reply:
         found = self._found_repo(owner, repo)
         body = self._json(request)
         head_owner, _, head = str(body["head"]).rpartition(":")
@@ -1510,7 +1510,7 @@ class FakeGitHub:
         location = f"{self.url}/repos/{found.full_name}/pulls/{issue.number}"
         return 201, self._pull_json(found, issue), {"Location": location}
 
-    def update_pull(self, request: Request, owner: str, repo: str, number: int) -> Reply:
+    def _on_update_pull(self, request: Request, owner: str, repo: str, number: int) -> Reply:
         found, issue = self._found(owner, repo, number)
         if issue.pull is None:
             return 404, {"message": "Not Found", "documentation_url": DOCS}, {}
@@ -1520,7 +1520,7 @@ class FakeGitHub:
         self._edit(found, issue, {k: body[k] for k in ("title", "body", "state") if k in body})
         return 200, self._pull_json(found, issue), {}
 
-    def request_reviewers(self, request: Request, owner: str, repo: str, number: int) -> Reply:
+    def _on_request_reviewers(self, request: Request, owner: str, repo: str, number: int) -> Reply:
         found, issue = self._found(owner, repo, number)
         if issue.pull is None:
             return 404, {"message": "Not Found", "documentation_url": DOCS}, {}
