@@ -59,6 +59,11 @@ class QueueItemLike(Protocol):
     due: date | None
 
 
+class SweptLike(Protocol):
+    issue: str
+    title: str
+
+
 class PageLike(Protocol):
     opened: datetime
     out_of_hours: bool
@@ -82,6 +87,7 @@ class Sources:
     queue: Sequence[QueueItemLike] | None = None
     pages: Sequence[PageLike] | None = None
     earlier_entries: Sequence[Entry] = ()  # the previous period, when the 4 weeks reach into it
+    swept: Sequence[SweptLike] | None = None  # overhead issues closed as not planned
 
 
 # ---- the sections -----------------------------------------------------------------------------
@@ -225,6 +231,7 @@ def view(sources: Sources, now: datetime) -> Status:
         pages=pages(sources.pages, now),
         awards=recent_awards(sources.ledger.entries),
         postmortems=postmortems(sources.pages, today),
+        swept=swept(sources.swept),
     )
 
 
@@ -452,6 +459,13 @@ def postmortems(records: Sequence[PageLike] | None, today: date) -> list[Link] |
         key=lambda p: (p.closed, p.issue),
     )
     return [page_link(p.postmortem, p) for p in recent if p.postmortem] or None
+
+
+def swept(records: Sequence[SweptLike] | None) -> list[Link] | None:
+    """The noise swept from the overhead backlog this week (`status_data` picks the week)."""
+    if not records:
+        return None
+    return [Link(issue_link(r.issue).text, issue_link(r.issue).url, r.title) for r in records]
 
 
 def recent_awards(entries: Sequence[Entry]) -> list[Award] | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlio
+from .clock import iso_week, week_start
 from .models import Entry, JournalFile
 from .status import DEFAULT_BACKLOG_TARGET, SCHEDULE_WEEKS, Sources, window_start
 from .store import Store
@@ -49,6 +50,8 @@ def load(repo: Path, store: Store, now: datetime) -> Sources:
         records = pages(repo)
         # No pages at all and no rotation: there is no on-call here to report on.
         sources.pages = records if records or sources.shifts else None
+    if (swept := optional("intake_store", "swept_since")) is not None:
+        sources.swept = swept(repo, week_start(iso_week(now.date()))) or None
     sources.earlier_entries = earlier_entries(store, ledger.period, window_start(now.date()))
     return sources
 
