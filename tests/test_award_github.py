@@ -145,7 +145,7 @@ def test_a_payload_overtaken_by_a_later_change_is_stale(
     github_fake.reopen_issue("o/r", number)
     result = award(team.workdir, closed, github_env)  # delivered after the reopen happened
     assert result.code == 0 and "older than" in result.out
-    assert entries(team.workdir) == []
+    assert entries(team.workdir) == [] and ante_comments(github_fake, number) == []
 
 
 @pytest.mark.parametrize(

@@ -142,6 +142,8 @@ def post_comment(ctx: Context, gh: GitHubAdapter, case: Case, balances: dict[str
     from ..github import Timeline, TimelineEvent, marker_tag
 
     assert case.plan is not None
+    if case.plan.stale:  # a newer event's run says what is true now
+        return False
     if case.timeline is None and not case.plan.changed and not case.plan.shares:
         return False
     if case.timeline is None:  # not read yet (sync): its comments are enough
