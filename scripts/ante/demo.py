@@ -45,14 +45,13 @@ def issue_event(
     *,
     assignee: str | None,
     closer: str,
-    large: bool,
+    labels: Sequence[str] = ("overhead",),
     reason: str = "completed",
+    opened: datetime | None = None,
+    title: str | None = None,
 ) -> dict[str, object]:
     """An `issues` webhook payload in GitHub's shape (the fields ante reads, and their kin)."""
-    labels = [{"id": 1, "name": "overhead", "color": "fbca04", "default": False}]
-    if large:
-        labels.append({"id": 2, "name": "overhead:large", "color": "d93f0b", "default": False})
-    opened = when - timedelta(days=9)
+    opened = opened or when - timedelta(days=9)
     closed = action == "closed"
 
     def user(login: str) -> dict[str, object]:
@@ -65,12 +64,15 @@ def issue_event(
 
     issue = {
         "number": number,
-        "title": f"Overhead ticket #{number}",
+        "title": title or f"Overhead ticket #{number}",
         "html_url": f"https://github.com/{PRODUCT}/issues/{number}",
         "url": f"https://api.github.com/repos/{PRODUCT}/issues/{number}",
         "state": "closed" if closed else "open",
         "state_reason": reason if closed else ("reopened" if action == "reopened" else None),
-        "labels": labels,
+        "labels": [
+            {"id": i + 1, "name": name, "color": "fbca04", "default": False}
+            for i, name in enumerate(labels)
+        ],
         "assignee": user(assignee) if assignee else None,
         "assignees": [user(assignee)] if assignee else [],
         "user": user("support-bot[bot]") | {"type": "Bot"},
@@ -122,29 +124,98 @@ def play(root: Path, commands: frozenset[str], seed: int = 7) -> tuple[Path, Qua
 
     sandbox(root, run)
     ante("refresh", "--push", when=START - timedelta(days=7))
-    number = 100
-    reopen_next: list[tuple[int, str, bool]] = []
+    number, backlog, opened, closed = 100, 38, 0, 0
+    reopen_next: list[tuple[int, str, Sequence[str]]] = []
     for week in range(WEEKS):
         wednesday = START + timedelta(weeks=week)
+        # GitHub's search counts, as the weekly run records them (the demo plays GitHub here).
+        _record_backlog(team, wednesday - timedelta(weeks=1), backlog, opened, closed)
+        opened = closed = 0
         if "handoff" in commands and ante("handoff", "--push", when=wednesday)[0] == 0:
             quarter.handoffs += 1
         if "tax" in commands:
             _weekly_tax(ante, team, wednesday, quarter)
-        for number_, who, large in reopen_next:  # last week's reopened tickets get done again
-            _close(ante, events, number_, who, large, wednesday + timedelta(days=2), quarter)
+        for number_, who, labels in reopen_next:  # last week's reopened tickets, done properly
+            closed += _close(
+                ante, events, number_, who, labels, wednesday + timedelta(days=2), quarter
+            )
         reopen_next = []
+        arrivals = rng.randint(3, 7)
+        backlog, opened = backlog + arrivals, arrivals
         busy_week = week % 4 == 2  # a deadline week: people live off their chips
-        for _ in range(rng.randint(1, 3) if busy_week else rng.randint(4, 8)):
+        for who in _workers(team, rng, busy_week, backlog):
             number += 1
-            who, large = rng.choice(MEMBERS), rng.random() < 0.2
+            labels = ("overhead", "overhead:large") if rng.random() < 0.2 else ("overhead",)
             when = wednesday + timedelta(days=rng.randint(1, 6), hours=rng.randint(1, 8))
-            _close(ante, events, number, who, large, when, quarter)
+            closed += _close(ante, events, number, who, labels, when, quarter)
             if rng.random() < 0.08:  # closed too early: reopened, then done properly next week
-                _event(ante, events, "reopened", number, who, large, when + timedelta(hours=3))
+                _event(ante, events, "reopened", number, who, labels, when + timedelta(hours=3))
                 quarter.reopened += 1
-                reopen_next.append((number, who, large))
+                closed -= 1
+                reopen_next.append((number, who, labels))
+        backlog = max(0, backlog - closed)
+        if "emergency" in commands and week % 5 == 1:
+            number += 1
+            _emergency(
+                ante, events, number, wednesday + timedelta(days=3, hours=rng.choice((2, 14)))
+            )
     ante("refresh", "--push", when=START + timedelta(weeks=WEEKS))
     return team, quarter
+
+
+def _workers(team: Path, rng: random.Random, busy_week: bool, backlog: int) -> list[str]:
+    """Who picks up an overhead ticket this week: the team's own choice, driven by the chips.
+
+    Low on chips, a developer works overhead to rebuild the stockpile; with chips in the bank
+    they may skip it, and in a deadline week most do.
+    """
+    from .store import Store
+
+    balances = Store(team).load().balances()
+    picks: list[str] = []
+    for login in MEMBERS:
+        chips = balances.get(login, 0)
+        if busy_week:
+            count = rng.randint(0, 1) if chips < 1 else 0
+        else:
+            count = rng.randint(2, 3) if chips < 2 else rng.randint(0, 2)
+        picks.extend([login] * count)
+    rng.shuffle(picks)
+    return picks[: max(backlog, 0)]
+
+
+def _record_backlog(team: Path, week_day: datetime, backlog: int, opened: int, closed: int) -> None:
+    from . import metrics
+
+    year, num, _ = week_day.isocalendar()
+    row = metrics.WeekMetrics(f"{year}-W{num:02d}", backlog, opened, closed)
+
+    def apply() -> str | None:
+        history = metrics.record(metrics.load_history(team), row)
+        return f"ante: backlog metrics for {row.week}" if metrics.write(team, history) else None
+
+    gitops.publish(team, apply, [metrics.PATH])
+
+
+def _emergency(
+    ante: Callable[..., tuple[int, str]], events: Path, number: int, when: datetime
+) -> None:
+    """A product emergency: paged, handled, closed the next morning (a post-mortem is due)."""
+    labels = ("product-emergency",)
+    for action, at in (("opened", when), ("closed", when + timedelta(hours=16))):
+        payload = issue_event(
+            action,
+            number,
+            at,
+            assignee=None,
+            closer="alice",
+            labels=labels,
+            opened=when,
+            title=f"Checkout fails for EU customers ({number})",
+        )
+        path = events / f"{number}-{action}.json"
+        path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+        ante("emergency", "--event", str(path), "--push", when=at)
 
 
 def _close(
@@ -152,12 +223,14 @@ def _close(
     events: Path,
     number: int,
     who: str,
-    large: bool,
+    labels: Sequence[str],
     when: datetime,
     quarter: Quarter,
-) -> None:
-    if _event(ante, events, "closed", number, who, large, when) == 0:
-        quarter.closed += 1
+) -> int:
+    if _event(ante, events, "closed", number, who, labels, when) != 0:
+        return 0
+    quarter.closed += 1
+    return 1
 
 
 def _event(
@@ -166,10 +239,10 @@ def _event(
     action: str,
     number: int,
     who: str,
-    large: bool,
+    labels: Sequence[str],
     when: datetime,
 ) -> int:
-    payload = issue_event(action, number, when, assignee=who, closer=who, large=large)
+    payload = issue_event(action, number, when, assignee=who, closer=who, labels=labels)
     path = events / f"{number}-{action}-{when:%Y%m%d%H%M}.json"
     path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
     return ante("award", "--event", str(path), "--push", when=when)[0]
@@ -178,31 +251,28 @@ def _event(
 def _weekly_tax(
     ante: Callable[..., tuple[int, str]], team: Path, wednesday: datetime, quarter: Quarter
 ) -> None:
-    """Propose the week's tax, then merge it as the reviewer would."""
+    """The week's tax: proposed on its branch, reviewed, merged (what the tax PR does)."""
     year, num, _ = wednesday.isocalendar()
     week = f"{year}-W{num:02d}"
-    code, _ = ante("tax", "--week", week, "--open-pr", when=wednesday)
-    branch = f"ante/tax/{week}"
-    if (
-        code != 0
-        or gitops.git(team, "ls-remote", "--exit-code", "origin", branch, check=False).returncode
-        != 0
-    ):
-        return
-    gitops.git(team, "fetch", "--quiet", "origin", branch)
-    gitops.git(
-        team,
-        "-c",
-        "user.name=reviewer",
-        "-c",
-        "user.email=reviewer@example.com",
-        "merge",
-        "--quiet",
-        "--no-ff",
-        "-m",
-        f"Merge weekly chip tax {week}",
-        "FETCH_HEAD",
-    )
-    gitops.git(team, "push", "--quiet", "origin", "HEAD:main")
-    ante("refresh", "--push", when=wednesday + timedelta(minutes=5))
-    quarter.taxes.append(week)
+    gitops.git(team, "checkout", "--quiet", "-b", f"ante/tax/{week}")
+    code, _ = ante("tax", "--week", week, when=wednesday)
+    made = code == 0 and gitops.commit(team, ["ledger"], f"ante: weekly chip tax {week}")
+    gitops.git(team, "checkout", "--quiet", "main")
+    if made:
+        gitops.git(
+            team,
+            "-c",
+            "user.name=reviewer",
+            "-c",
+            "user.email=reviewer@example.com",
+            "merge",
+            "--quiet",
+            "--no-ff",
+            "-m",
+            f"Merge weekly chip tax {week}",
+            f"ante/tax/{week}",
+        )
+        gitops.git(team, "push", "--quiet", "origin", "HEAD:main")
+        ante("refresh", "--push", when=wednesday + timedelta(minutes=5))
+        quarter.taxes.append(week)
+    gitops.git(team, "branch", "--quiet", "-D", f"ante/tax/{week}")
