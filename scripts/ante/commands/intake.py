@@ -76,6 +76,7 @@ def section(ctx: Context, state: str, policy: Policy, **view: Any) -> str:
         "pace": intake.Pace(0, 0.0, 0.0, 0.0),
         "stale_days": policy.intake.stale_days,
         "grace_days": policy.intake.grace_days,
+        "since": None,
         "close_on": None,
         "label": policy.intake.triage_label,
         "closer": None,
@@ -298,7 +299,7 @@ def carry_out(
             if label.lower() not in {x.lower() for x in issue.labels}:
                 gh.add_labels(issue.repo, issue.number, [label])
             close_on = (ctx.now + timedelta(days=policy.intake.grace_days)).date()
-            text = section(ctx, "asked", policy, close_on=close_on)
+            text = section(ctx, "asked", policy, since=step.activity.date(), close_on=close_on)
         elif step.kind == "close":
             text = section(ctx, "not_planned", policy, swept=True)
         else:

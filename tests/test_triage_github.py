@@ -1,0 +1,164 @@
+"""`ante triage` on the fake GitHub: ask, then close; ante's own comment is no activity."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import yaml
+from ante import intake_store
+from ante.intake import Note
+from fakegithub import FakeGitHub
+from gitbed import TeamRemote, git
+from intakekit import TAG, ante, ante_comments, fast_github, record_closes, writes
+
+NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def quick(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast_github(monkeypatch)
+
+
+def at(fake: FakeGitHub, when: datetime) -> datetime:
+    """Move GitHub's clock (the fake's) to `when`: what happens next happens then."""
+    fake.now = when
+    return when
+
+
+def quiet_issue(fake: FakeGitHub, title: str, days: int, *labels: str) -> int:
+    when = NOW - days * DAY
+    return fake.add_issue("o/r", title=title, labels=["overhead", *labels], created_at=when)
+
+
+def triage(team: TeamRemote, env: dict, now: datetime, *extra: str) -> str:
+    return ante(team.workdir, env, now, "triage", *extra).out
+
+
+def test_the_sweep_labels_then_closes_and_skips_exempt_and_active(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict
+) -> None:
+    at(github_fake, NOW - DAY)
+    stale = quiet_issue(github_fake, "Support IE6", 90)
+    pinned = quiet_issue(github_fake, "Known limitation", 400, "pinned")
+    active = quiet_issue(github_fake, "Slow export", 90)
+    github_fake.add_comment("o/r", active, "Still hurts us weekly", user="dana")
+    out = triage(team, github_env, NOW)
+    assert "did ask 1" in out
+    issue = github_fake.issue("o/r", stale)
+    assert "needs-triage" in issue.labels and issue.state == "open"
+    (asked,) = ante_comments(github_fake, stale)
+    assert "**Still relevant?** Nothing has happened here since 2026-08-20" in asked
+    assert "around 2026-12-02" in asked
+    assert ante_comments(github_fake, pinned) == ante_comments(github_fake, active) == []
+    assert "needs-triage" not in github_fake.issue("o/r", active).labels
+
+    # A week later: still inside the grace period, nothing happens.
+    at(github_fake, NOW + 7 * DAY)
+    assert "did nothing" in triage(team, github_env, NOW + 7 * DAY)
+    # After the grace period without an answer: closed as not planned, saying why.
+    at(github_fake, NOW + 15 * DAY)
+    triage(team, github_env, NOW + 15 * DAY, "--push")
+    issue = github_fake.issue("o/r", stale)
+    assert (issue.state, issue.state_reason) == ("closed", "not_planned")
+    (closed,) = ante_comments(github_fake, stale)
+    assert "closed as not planned on 2026-12-03: no activity for 60 days" in closed
+    assert "Still relevant" not in closed
+    swept = yaml.safe_load(team.show("ledger/sweeps.yaml"))["swept"]
+    assert [(s["title"], s["by"]) for s in swept] == [("Support IE6", "ante")]
+    assert "Support IE6" in team.show("STATUS.md")
+    assert "Support IE6" not in team.show("ledger/intake.yaml")
+    assert git(team.workdir, "status", "--porcelain") == ""
+
+
+def test_antes_own_comment_never_resets_the_clock(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict
+) -> None:
+    record_closes(team.workdir, 1, 1)
+    start = at(github_fake, NOW - 70 * DAY)
+    number = github_fake.add_issue("o/r", title="Old", labels=["overhead"], created_at=start)
+    other = github_fake.add_issue("o/r", title="Discussed", labels=["overhead"], created_at=start)
+    # A week ago the weekly refresh acknowledged both (a missed event): ante's comment bumps
+    # the issues' updated_at to a week ago ...
+    at(github_fake, NOW - 7 * DAY)
+    ante(team.workdir, github_env, NOW - 7 * DAY, "intake", "--refresh")
+    assert github_fake.issue("o/r", number).updated_at > NOW - 8 * DAY
+    assert len(ante_comments(github_fake, number)) == 1
+    # ... yesterday a person commented on the other one.
+    at(github_fake, NOW - DAY)
+    github_fake.add_comment("o/r", other, "We hit this again", user="dana")
+    assert "did ask 1" in triage(team, github_env, NOW)
+    assert "needs-triage" in github_fake.issue("o/r", number).labels
+    assert "needs-triage" not in github_fake.issue("o/r", other).labels
+    (body,) = ante_comments(github_fake, number)
+    assert "Still relevant?" in body and "Expected pickup" not in body
+
+
+def test_an_answer_takes_it_back_into_the_queue(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict
+) -> None:
+    record_closes(team.workdir, 2, 2)
+    at(github_fake, NOW - DAY)
+    number = quiet_issue(github_fake, "Printer", 80)
+    triage(team, github_env, NOW)
+    at(github_fake, NOW + 3 * DAY)
+    github_fake.add_comment("o/r", number, "Yes, still relevant!", user="dana")
+    at(github_fake, NOW + 20 * DAY)
+    assert "did unask 1" in triage(team, github_env, NOW + 20 * DAY)
+    issue = github_fake.issue("o/r", number)
+    assert issue.state == "open" and "needs-triage" not in issue.labels
+    (body,) = ante_comments(github_fake, number)
+    assert "thanks, this one stays in the queue" in body and "number 1" in body
+    note = intake_store.load_notes(team.workdir)[f"https://github.com/o/r/issues/{number}"]
+    assert note.asked is None and note.earliest is not None
+
+
+def test_dry_run_changes_nothing(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict
+) -> None:
+    at(github_fake, NOW - DAY)
+    number = quiet_issue(github_fake, "Stale", 100)
+    quiet_issue(github_fake, "Exempt", 100, "security")
+    head = git(team.workdir, "rev-parse", "HEAD")
+    out = triage(team, github_env, NOW, "--dry-run")
+    assert "would ask 1" in out and f"would ask https://github.com/o/r/issues/{number}" in out
+    assert "exempt (`security`)" in out
+    assert writes(github_fake) == 0
+    assert git(team.workdir, "status", "--porcelain") == ""
+    assert git(team.workdir, "rev-parse", "HEAD") == head
+
+
+def test_without_a_token_nothing_is_read(team: TeamRemote) -> None:
+    out = ante(team.workdir, {}, NOW, "triage").out
+    assert "no GitHub token" in out
+
+
+def test_a_sweep_of_500_issues_reads_little_and_stops_at_the_operation_limit(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict
+) -> None:
+    policy = team.workdir / "ledger/policy.yaml"
+    policy.write_text(policy.read_text() + "intake:\n  max_operations: 45\n")
+    notes = {}
+    for n in range(500):
+        # 30 quiet ones that ante acknowledged long ago (it knows their comment); 470 active.
+        days = 100 if n < 30 else 5
+        created = at(github_fake, NOW - days * DAY + n * timedelta(seconds=10))
+        number = github_fake.add_issue(
+            "o/r", title=f"Issue {n}", labels=["overhead"], created_at=created
+        )
+        if n < 30:
+            mine = github_fake.add_comment("o/r", number, TAG + "\nqueued", user="ante[bot]")
+            issue = github_fake.issue("o/r", number)
+            url = f"https://github.com/o/r/issues/{number}"
+            notes[url] = Note(url, issue.updated_at, created, mine)
+    intake_store.save_notes(team.workdir, notes)
+    before = len(github_fake.calls)
+    reads_before, writes_before = github_fake.count("GET"), writes(github_fake)
+    out = triage(team, github_env, NOW)
+    reads = github_fake.count("GET") - reads_before
+    changed = writes(github_fake) - writes_before
+    assert reads <= 10, reads
+    assert "did ask 20; 10 left for the next run" in out
+    assert changed == 2 * 20  # a label and the comment per changed issue
+    assert len(github_fake.calls) - before <= 45
