@@ -1,0 +1,36 @@
+"""`ante demo`: the offline end-to-end story leaves a valid team repo and a STATUS.md to read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cmarkgfm
+from gitbed import git, run_ante
+
+
+def test_demo_replays_a_quarter_offline(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = run_ante(["demo", "--out", str(out)], env={})  # no token, no clock pin
+    assert result.code == 0, result.err
+    team = out / "team"
+    status = team / "STATUS.md"
+    assert f"STATUS.md: {status}" in result.out
+    assert run_ante(["--repo", str(team), "validate"], env={}).code == 0
+    balances = json.loads(run_ante(["--repo", str(team), "balance", "--format", "json"]).out)
+    assert set(balances) == {"alice", "bob", "carol", "dave", "erin", "frank"}
+    html = cmarkgfm.github_flavored_markdown_to_html(status.read_text())
+    for login, chips in balances.items():
+        assert f'>{login}</a></td>\n<td align="right">{chips}</td>' in html
+    # the quarter really happened, on real git: awards, taxes and handoffs reached origin
+    history = git(out / "origin.git", "log", "--oneline", "main")
+    assert "chip @" in history and "Merge weekly chip tax" in history
+    assert len(list((team / "ledger" / "journal").rglob("tax-*.yaml"))) == 13
+    assert git(team, "status", "--porcelain") == ""
+
+
+def test_demo_refuses_a_non_empty_directory(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine")
+    result = run_ante(["demo", "--out", str(tmp_path)])
+    assert result.code == 1 and "not empty" in result.err
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
