@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .. import awards, comment, gitops, intake, intake_store, metrics, render
 from ..clock import utc_text
 from ..context import Context
-from ..errors import AnteError, UsageError
+from ..errors import AnteError
 from ..intake import Note, Step
 from ..models import Policy
 from . import status
@@ -43,7 +43,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     which.add_argument(
         "--refresh", action="store_true", help="weekly: acknowledge missed issues, re-tell moves"
     )
-    p.add_argument("--dry-run", action="store_true", help="say what would change; change nothing")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="say what would change; change nothing (wins over --push)",
+    )
     p.add_argument("--push", action="store_true", help="commit and push (retrying on conflicts)")
     p.set_defaults(run=run)
 
@@ -376,8 +380,6 @@ def on_refresh(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    if args.dry_run and args.push:
-        raise UsageError("--dry-run and --push exclude each other")
     if args.event:
         return on_event(ctx, args)
     return on_refresh(ctx, args)

@@ -16,20 +16,21 @@ import argparse
 
 from .. import intake, intake_store
 from ..context import Context
-from ..errors import UsageError
 from . import intake as intake_command
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("triage", help="sweep stale overhead issues: ask, then close as not planned")
-    p.add_argument("--dry-run", action="store_true", help="say what would change; change nothing")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="say what would change; change nothing (wins over --push)",
+    )
     p.add_argument("--push", action="store_true", help="commit and push (retrying on conflicts)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    if args.dry_run and args.push:
-        raise UsageError("--dry-run and --push exclude each other")
     policy = ctx.store.policy()
     gh = ctx.github
     repos = intake_command.repositories(ctx, policy)
