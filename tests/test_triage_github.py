@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import yaml
@@ -162,3 +162,25 @@ def test_a_sweep_of_500_issues_reads_little_and_stops_at_the_operation_limit(
     assert "did ask 20; 10 left for the next run" in out
     assert changed == 2 * 20  # a label and the comment per changed issue
     assert len(github_fake.calls) - before <= 45
+
+
+def test_the_weekly_handoff_lists_what_was_swept(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict
+) -> None:
+    week = datetime(2026, 11, 25, 10, 5, tzinfo=UTC)  # the first handoff after `ante init`
+    swept = [
+        intake_store.Swept(
+            date=date(2026, 11, 23), issue="https://github.com/o/r/issues/7", title="Fax", by="ante"
+        ),
+        intake_store.Swept(
+            date=date(2026, 11, 10), issue="https://github.com/o/r/issues/3", title="Old", by="bob"
+        ),
+    ]
+    intake_store.record_sweeps(team.workdir, swept, week.date())
+    ante(team.workdir, github_env, week, "handoff", "--push")
+    (handoff,) = [i for i in github_fake.issues("o/r") if "on-call-handoff" in i.labels]
+    assert "### Swept from the overhead backlog" in (handoff.body or "")
+    assert "[Fax](https://github.com/o/r/issues/7): closed as not planned by the weekly sweep" in (
+        handoff.body or ""
+    )
+    assert "Old" not in (handoff.body or "")  # swept before last week

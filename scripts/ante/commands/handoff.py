@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .. import duty, gitops, pages, render, rotation_store, schedule, yamlio
+from .. import duty, gitops, intake_store, pages, render, rotation_store, schedule, yamlio
 from ..context import Context
 from ..ics import role_title
 from ..rotation_store import Roster
@@ -131,6 +131,7 @@ def issue_view(
         "last": last,
         "conflicts": [rotation_command.conflict_text(roster, c) for c in conflicts],
         "compensation": f"{pay.amount} {pay.currency}" if pay.amount else None,
+        "swept": intake_store.swept_since(ctx.repo, (ctx.now - timedelta(days=7)).date()),
     }
 
 
