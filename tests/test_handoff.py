@@ -121,9 +121,7 @@ def test_handoff_opens_the_weeks_issue_once_and_closes_last_weeks(
     assert "Other work" not in issue.body
     queue = rotation_store.load_queue(team.workdir)
     assert [q.title for q in queue] == ["Crash on login", "Broken export", "Slow search", "Typo"]
-    assert (
-        yaml.safe_load(team.show("ledger/queue.yaml"))["issues"][0]["priority"] == "P1"
-    )
+    assert yaml.safe_load(team.show("ledger/queue.yaml"))["issues"][0]["priority"] == "P1"
 
     ante(team, "handoff", "--push", now=WEEK2, env=github_env)
     handoffs = [i for i in github_fake.issues("o/r") if "on-call-handoff" in i.labels]
