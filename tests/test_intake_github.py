@@ -179,3 +179,17 @@ def test_not_overhead_and_dry_run_change_nothing(
     assert "would update" in out.out
     assert writes(github_fake) == 0
     assert not (team.workdir / "ledger/intake.yaml").exists()
+
+
+def test_the_refresh_tells_the_resolution_of_a_missed_close(
+    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict
+) -> None:
+    number = overhead(github_fake, "Forgotten")
+    path = event(github_fake, tmp_path, number, "opened")
+    ante(team.workdir, github_env, NOW, "intake", "--event", str(path))
+    github_fake.close_issue("o/r", number, by="carol", reason="not_planned")  # event lost
+    ante(team.workdir, github_env, NOW + timedelta(days=5), "intake", "--refresh")
+    (body,) = ante_comments(github_fake, number)
+    assert "**Resolved**: closed as not planned by @carol" in body
+    assert intake_store.load_notes(team.workdir) == {}
+    assert [s.title for s in intake_store.load_sweeps(team.workdir)] == ["Forgotten"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 PATHS = ("ledger", "STATUS.md")
 ACK_ACTIONS = ("opened", "labeled", "reopened", "unlabeled", "transferred")
 SEARCH_LIMIT = 1000  # GitHub's search stops here
+ISSUE_URL = re.compile(r"/(?P<repo>[\w.-]+/[\w.-]+)/issues/(?P<number>\d+)$")
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -179,6 +181,8 @@ def read_event(path: Path) -> tuple[str, awards.IssueFacts, int, str | None]:
         raise AnteError(f"{path}: no such event file") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise AnteError(f"{path}: not a JSON event payload ({exc})") from None
+    if isinstance(payload, dict) and isinstance(payload.get("client_payload"), dict):
+        payload = payload["client_payload"]  # forwarded by a product repo (repository_dispatch)
     try:
         action, facts = awards.from_event(payload)
     except awards.PayloadError as exc:
@@ -220,7 +224,8 @@ def on_event(ctx: Context, args: argparse.Namespace) -> int:
     elif not overhead:
         text, change = "", None  # no longer overhead: drop the section
     else:
-        query = f"{backlog_query([facts.repo], policy)} is:open"
+        repos = list(dict.fromkeys([*repositories(ctx, policy), facts.repo]))
+        query = f"{backlog_query(repos, policy)} is:open"  # the queue spans every repository
         position = gh.count_issues(f"{query} created:<={utc_text(facts.created_at)}")
         guess = intake.estimate(max(position, 1), pace(ctx, policy), ctx.now.date())
         if note is not None and (note.asked is not None or not intake.moved(note.told, guess)):
@@ -374,9 +379,42 @@ def on_refresh(ctx: Context, args: argparse.Namespace) -> int:
     if args.dry_run:
         return 0
     changes, _ = carry_out(ctx, gh, plan.steps, policy)
-    changes |= forgotten(notes, issues, complete=len(issues) < SEARCH_LIMIT)
-    publish(ctx, changes, [], push=args.push, what="intake: weekly refresh")
+    gone = forgotten(notes, issues, complete=len(issues) < SEARCH_LIMIT)
+    left = budget - sum(step.calls for step in plan.steps)
+    swept = resolve_missed(ctx, gh, list(gone)[: max(0, left) // 3], policy)
+    publish(ctx, changes | gone, swept, push=args.push, what="intake: weekly refresh")
     return 0
+
+
+def resolve_missed(
+    ctx: Context, gh: GitHubAdapter, urls: Sequence[str], policy: Policy
+) -> list[intake_store.Swept]:
+    """Issues ante noted that are no longer open overhead issues: a missed `closed` event.
+
+    Their resolution is told now (3 calls each: the issue, its comments, the edit).
+    """
+    swept: list[intake_store.Swept] = []
+    for url in urls:
+        found = ISSUE_URL.search(url)
+        if found is None:
+            continue
+        issue = gh.issue(found["repo"], int(found["number"]))
+        if issue.state != "closed":
+            continue  # unlabelled while open: it just left the queue
+        known = existing(gh, issue, None, 1)
+        mine = next((c for c in known.comments if c.body.startswith(_tag())), None)
+        said = comment.sections(mine.body).get("intake", "") if mine else ""
+        if said.startswith("**Resolved**"):
+            continue
+        state = issue.state_reason or "completed"
+        day = (issue.closed_at or ctx.now).date()
+        text = section(ctx, state, policy, closer=issue.closed_by, day=day)
+        write_section(gh, issue, known, text)
+        if state == "not_planned":
+            by = issue.closed_by or "someone"
+            swept.append(intake_store.Swept(date=day, issue=url, title=issue.title, by=by))
+        ctx.say(f"{issue.repo}#{issue.number}: resolution told (its closing was missed)")
+    return swept
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
