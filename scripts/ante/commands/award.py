@@ -9,14 +9,13 @@ then create or edit ante's one comment on the issue. At most 3 API calls per eve
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import awards, comment, gitops, render, yamlio
+from .. import awards, comment, events, gitops, render, yamlio
 from ..awards import IssueFacts, Person, Plan, Provenance
 from ..context import Context
 from ..errors import AnteError
@@ -58,14 +57,7 @@ ISSUE_REF = re.compile(r"^(?:https?://[^/]+/)?(?P<repo>[\w.-]+/[\w.-]+)(?:#|/iss
 
 def read_event(path: Path, ctx: Context) -> tuple[str, IssueFacts]:
     """The action and issue of an `issues` event, or of one forwarded or named by hand."""
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AnteError(f"{path}: no such event file") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AnteError(f"{path}: not a JSON event payload ({exc})") from None
-    if isinstance(payload, dict) and isinstance(payload.get("client_payload"), dict):
-        payload = payload["client_payload"]  # forwarded by a product repo (repository_dispatch)
+    payload = events.load_payload(path)
     if isinstance(payload, dict) and "workflow" in payload and "inputs" in payload:
         return "dispatched", fetch_issue(ctx, (payload.get("inputs") or {}).get("issue"))
     try:

@@ -10,13 +10,11 @@ Each happens once however often the event is delivered or re-run.
 from __future__ import annotations
 
 import argparse
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from .. import gitops, pages, render, rotation_store, yamlio
+from .. import events, gitops, pages, render, rotation_store, yamlio
 from ..clock import parse_instant
 from ..context import Context
 from ..errors import AnteError
@@ -50,13 +48,8 @@ class Emergency:
 
 def read_event(path: Path) -> Emergency | None:
     """The issue of an `issues` event, or None for any other event."""
-    try:
-        payload: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AnteError(f"{path}: no such event file") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AnteError(f"{path}: not a JSON event payload ({exc})") from None
-    issue = payload.get("issue")
+    payload = events.load_payload(path, forwarded=False)
+    issue = payload.get("issue") if isinstance(payload, dict) else None
     if not isinstance(issue, dict) or "pull_request" in issue:
         return None
     try:

@@ -100,7 +100,7 @@ def closed_last_week(ctx: Context, start: datetime, end: datetime) -> int | None
     total = 0
     for repo in _repositories(ctx):
         query = f"repo:{repo} is:issue is:closed label:{duty.DUTY_LABEL} closed:{window}"
-        total += gh.search_issues(query).total_count
+        total += gh.count_issues(query)
     return total
 
 

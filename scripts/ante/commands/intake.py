@@ -12,7 +12,6 @@ the next run without a second comment.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import awards, comment, gitops, intake, intake_store, metrics, render
+from .. import awards, comment, events, gitops, intake, intake_store, metrics, render
 from ..clock import utc_text
 from ..context import Context
 from ..errors import AnteError
@@ -175,14 +174,7 @@ def publish(
 
 def read_event(path: Path) -> tuple[str, awards.IssueFacts, int, str | None]:
     """The action, the issue, how many comments it has, and who sent the event."""
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AnteError(f"{path}: no such event file") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AnteError(f"{path}: not a JSON event payload ({exc})") from None
-    if isinstance(payload, dict) and isinstance(payload.get("client_payload"), dict):
-        payload = payload["client_payload"]  # forwarded by a product repo (repository_dispatch)
+    payload = events.load_payload(path)
     try:
         action, facts = awards.from_event(payload)
     except awards.PayloadError as exc:
