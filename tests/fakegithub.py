@@ -461,7 +461,11 @@ def date_matcher(expression: str) -> Callable[[datetime | None], bool]:
 def parse_search(query: str) -> list[Predicate]:
     """Turn a search `q` into predicates; raises ValueError for what the fake can't answer."""
     predicates: list[Predicate] = []
+    repos: set[str] = set()  # GitHub reads several `repo:` qualifiers as "any of these"
     for negated, key, raw_value, word in _TOKEN.findall(query):
+        if key == "repo" and not negated:
+            repos.add(_unquote(raw_value).lower())
+            continue
         if word:
             text = _unquote(word).lower()
             predicates.append(
@@ -474,6 +478,8 @@ def parse_search(query: str) -> list[Predicate]:
             predicates.append(lambda r, i, p=predicate: not p(r, i))
         else:
             predicates.append(predicate)
+    if repos:
+        predicates.append(lambda r, _i: r.full_name.lower() in repos)
     return predicates
 
 

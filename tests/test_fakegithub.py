@@ -280,6 +280,9 @@ def test_search_qualifiers(github_fake: FakeGitHub) -> None:
     assert numbers("repo:o/r created:2025-01-01..2025-01-31") == [a, b]
     assert numbers("repo:o/r created:>2025-01-10") == [c]
     assert numbers("label:chip") == [b, c, 1]
+    # like GitHub, several repo: qualifiers mean "in any of these repositories"
+    assert numbers("repo:o/r repo:other/repo label:chip is:issue") == [b, 1]
+    assert numbers("repo:other/repo label:chip") == [1]
 
 
 def test_unsupported_search_qualifiers_are_reported(github_fake: FakeGitHub) -> None:
