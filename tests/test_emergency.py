@@ -63,7 +63,7 @@ def test_a_page_is_assigned_announced_and_post_mortemed_once(
     [page] = pages.load_pages(team.workdir)
     assert page.out_of_hours and page.captain == "alice" and page.first_mate == "bob"
     assert page.issue == f"https://github.com/o/r/issues/{number}"
-    assert "out_of_hours: true" in team.show("ledger/pages.yaml")
+    assert "out_of_hours: true" in team.show("ledger/pages/2026.yaml")
 
     github_fake.close_issue("o/r", number)
     closed = event(tmp_path, "closed", number, closed_at="2026-11-22T02:00:00Z")

@@ -58,7 +58,7 @@ def team_data(repo: Path) -> None:
     )
     write(
         repo,
-        "ledger/pages.yaml",
+        "ledger/pages/2026.yaml",
         "pages:\n"
         f"- {{issue: '{URL.format(50)}', number: 50, title: Checkout down, rotation: product, "
         f"opened: 2026-11-10T02:00:00Z, out_of_hours: true, captain: alice, "

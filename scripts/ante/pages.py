@@ -1,8 +1,10 @@
-"""Emergency pages: one record per `product-emergency` issue, in `ledger/pages.yaml`.
+"""Emergency pages: one record per `product-emergency` issue, in `ledger/pages/<YYYY>.yaml`.
 
 A page is opened when the issue is opened or labelled, counted as in-hours or out-of-hours by
 the rotation's working hours, and closed (with its post-mortem's URL) when the issue closes.
-The file is tool-written, one flow mapping per line; every change is idempotent by issue URL.
+The files are tool-written, one flow mapping per line, one file per year of `opened` (so the
+cost of reading this month's pages does not grow with the years); every change is idempotent by
+issue URL.
 """
 
 from __future__ import annotations
@@ -59,15 +61,33 @@ class PagesFile(Strict):
     pages: list[Page] = Field(default_factory=list)
 
 
-def pages_path(repo: Path) -> Path:
-    return repo / "ledger" / "pages.yaml"
+def pages_path(repo: Path, year: int) -> Path:
+    return repo / "ledger" / "pages" / f"{year}.yaml"
 
 
-def load_pages(repo: Path) -> list[Page]:
-    path = pages_path(repo)
-    if not path.exists():
+def load_pages(repo: Path, *, since: datetime | None = None) -> list[Page]:
+    """Every page, or those in the years from `since` on (a page opened before `since` in the
+    same year is included: callers filter by time)."""
+    folder = repo / "ledger" / "pages"
+    if not folder.is_dir():
         return []
-    return yamlio.load(path, PagesFile, repo, empty={}).pages
+    years = sorted(int(p.stem) for p in folder.glob("*.yaml") if p.stem.isdigit())
+    found: list[Page] = []
+    for year in years:
+        if since is None or year >= since.year:
+            found.extend(yamlio.load(pages_path(repo, year), PagesFile, repo, empty={}).pages)
+    return found
+
+
+def save(repo: Path, page: Page) -> bool:
+    """Add or replace `page` in its year's file; False when it was already recorded so."""
+    year = page.opened.astimezone(UTC).year
+    path = pages_path(repo, year)
+    records = yamlio.load(path, PagesFile, repo, empty={}).pages if path.exists() else []
+    if find(records, page.issue) == page:
+        return False
+    yamlio.write_text(path, pages_text(upsert(records, page)))
+    return True
 
 
 def pages_text(pages: Sequence[Page]) -> str:

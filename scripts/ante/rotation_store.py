@@ -7,7 +7,7 @@ ledger/schedule/<name>.yaml    published weeks: the frozen horizon and everythin
 ledger/shifts/<name>.yaml      served shifts with overrides applied (written by ante at each
                                handoff, append-only): history, pay, who was on call when
 ledger/queue.yaml              the product-maintenance-duty queue at the last handoff
-ledger/pages.yaml              emergency pages (see pages.py)
+ledger/pages/<YYYY>.yaml       emergency pages (see pages.py)
 """
 
 from __future__ import annotations

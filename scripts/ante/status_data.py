@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ def load(repo: Path, store: Store, now: datetime) -> Sources:
     if (queue := optional("duty", "load_queue")) is not None:
         sources.queue = queue(repo) or None
     if (pages := optional("pages", "load_pages")) is not None:
-        records = pages(repo)
+        records = pages(repo, since=now - timedelta(weeks=6))  # this month, and 4 weeks back
         # No pages at all and no rotation: there is no on-call here to report on.
         sources.pages = records if records or sources.shifts else None
     if (swept := optional("intake_store", "swept_since")) is not None:

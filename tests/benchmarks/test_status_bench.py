@@ -1,8 +1,8 @@
 """STATUS.md for 500 members and 10 years of history: rendered in under 1 s.
 
-The figure asserted is the status page's own work (the view and the template) over everything
-the repo holds; reading the files is printed beside it, per source, since each loader belongs
-to the module that owns that file (the journal's cost is `test_balance_bench`'s subject).
+Asserted: the whole `ante status` process (median of 3) and the page's own work (view and
+template). Reading the files is printed beside them, per source (reading every page ever is
+printed for scale; STATUS.md reads only the current years' files).
 """
 
 from __future__ import annotations
@@ -46,7 +46,14 @@ def history(repo: Path, logins: list[str]) -> None:
             f"rotation: product, opened: {opened.isoformat()}, "
             f"out_of_hours: {'true' if opened.hour < 9 else 'false'}, {closed}{pm}}}"
         )
-    (repo / "ledger" / "pages.yaml").write_text("pages:\n" + "\n".join(pages) + "\n")
+    by_year: dict[str, list[str]] = {}
+    for line in pages:
+        by_year.setdefault(line.split("opened: ")[1][:4], []).append(line)
+    (repo / "ledger" / "pages").mkdir()
+    for year, lines in by_year.items():
+        (repo / "ledger" / "pages" / f"{year}.yaml").write_text(
+            "pages:\n" + "\n".join(lines) + "\n"
+        )
 
     queue = [
         f"- {{number: {i}, title: Maintenance {i}, url: '{URL.format(i)}', priority: P{i % 4}}}"
@@ -115,14 +122,15 @@ def test_status_renders_500_members_and_ten_years_in_under_a_second(tmp_path: Pa
     render_ms = median_ms(
         lambda: render.render(repo, "STATUS.md.j2", **status.view(sources, NOW).context())
     )
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "ante", "--repo", str(repo), "status"],
-        check=True,
-        capture_output=True,
-        env={"ANTE_NOW": NOW.isoformat(), "PATH": ""},
+    process_ms = median_ms(
+        lambda: subprocess.run(
+            [sys.executable, "-m", "ante", "--repo", str(repo), "status"],
+            check=True,
+            capture_output=True,
+            env={"ANTE_NOW": NOW.isoformat(), "PATH": ""},
+        ),
+        runs=3,
     )
-    process_ms = (time.perf_counter() - start) * 1000
     entries = len(sources.ledger.entries)
     per_source = ", ".join(f"{name} {ms:.0f}" for name, ms in read_ms.items())
     print(
@@ -132,3 +140,4 @@ def test_status_renders_500_members_and_ten_years_in_under_a_second(tmp_path: Pa
         f"`ante status` as a process {process_ms:.0f} ms; STATUS.md {len(text) // 1024} KiB"
     )
     assert render_ms < 1000
+    assert process_ms < 1000  # the whole `ante status`: start-up, reading, rendering, writing

@@ -2,7 +2,7 @@
 
 Opened or labelled: assign the captain on call at that moment, mention the first-mate and show
 the escalation path (one comment, edited in place), and record the page as in-hours or
-out-of-hours in `ledger/pages.yaml`. Closed: open a post-mortem issue from
+out-of-hours in `ledger/pages/<YYYY>.yaml`. Closed: open a post-mortem issue from
 `templates/postmortem.md.j2`, assigned to the captain and linked both ways, and record it.
 Each happens once however often the event is delivered or re-run.
 """
@@ -185,11 +185,8 @@ def postmortem_github(ctx: Context, event: Emergency, page: Page) -> str | None:
 
 def record(ctx: Context, page: Page) -> str | None:
     """Add or update the page's record; the commit message, or None when it was already so."""
-    records = pages.load_pages(ctx.repo)
-    existing = pages.find(records, page.issue)
-    if existing == page:
+    if not pages.save(ctx.repo, page):
         return None
-    yamlio.write_text(pages.pages_path(ctx.repo), pages.pages_text(pages.upsert(records, page)))
     status.write(ctx)
     return f"ante emergency: {'closed' if page.closed else 'page'} #{page.number}"
 
@@ -206,7 +203,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if roster is None:
         ctx.say(f"#{event.number} carries no rotation's emergency label: nothing to do")
         return 0
-    page = pages.find(pages.load_pages(ctx.repo), event.url) or new_page(ctx, roster, event)
+    known = pages.load_pages(ctx.repo, since=event.created)  # a page opens after its issue
+    page = pages.find(known, event.url) or new_page(ctx, roster, event)
     if event.action == "closed":
         page = page.model_copy(update={"closed": page.closed or event.closed or ctx.now})
         if page.postmortem is None:

@@ -146,7 +146,8 @@ def open_issue(ctx: Context, roster: Roster, queue: list[duty.QueueItem]) -> Non
         return
     shown = schedule.covering(schedule.apply_overrides(config, [week]), ctx.now) or week
     before = schedule.handoff_before(config, week.start - timedelta(microseconds=1))
-    numbers = pages.count(pages.load_pages(ctx.repo), before, week.start, roster.name)
+    recent = pages.load_pages(ctx.repo, since=before)
+    numbers = pages.count(recent, before, week.start, roster.name)
     closed = closed_last_week(ctx, before, week.start)
     last = LastWeek(numbers.pages, numbers.in_hours, numbers.out_of_hours, closed)
     tag = marker(roster.name, week.start)

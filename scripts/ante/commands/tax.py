@@ -18,15 +18,18 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import clock, gitops, metrics, render, tax
 from ..context import Context
 from ..errors import AnteError, UsageError
-from ..github import GitHubAdapter, GitHubError, Pull
 from ..ledger import Ledger
 from ..metrics import WeekMetrics
 from ..models import Policy
 from ..store import journal_text
+
+if TYPE_CHECKING:  # PyGithub is imported only by the runs that talk to GitHub
+    from ..github import GitHubAdapter, Pull
 
 BRANCH = "ante/tax/{week}"
 
@@ -278,8 +281,10 @@ def _offer_pull(
     base_branch = gitops.branch(ctx.repo)
     try:
         pull = github.create_pull(repo, title=name, head=branch, base=base_branch, body=body)
-    except GitHubError as error:
-        if error.status != 403:
+    except AnteError as error:
+        from ..github import GitHubError
+
+        if not isinstance(error, GitHubError) or error.status != 403:
             raise
         raise AnteError(
             f"{error}\nAllow it: Settings → Actions → General → Workflow permissions → "
