@@ -42,7 +42,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="ante", description=__doc__)
+    parser = _Parser(
+        prog="ante",
+        description="Run the team's Overhead chip economy and on-call rotations from this repo.",
+    )
     parser.add_argument("--version", action="version", version=f"ante {__version__}")
     parser.add_argument("--repo", default=".", help="the team repository (default: .)")
     parser.add_argument("--now", help="pin the clock (ISO-8601); also ANTE_NOW")
