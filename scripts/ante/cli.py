@@ -41,7 +41,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `only`, just that command's (its module alone is imported: faster)."""
     parser = _Parser(
         prog="ante",
         description="Run the team's Overhead chip economy and on-call rotations from this repo.",
@@ -51,14 +52,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--now", help="pin the clock (ISO-8601); also ANTE_NOW")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in COMMANDS:
+    for name in (only,) if only else COMMANDS:
         importlib.import_module(f"ante.commands.{name}").add_parser(sub)
     return parser
 
 
+def requested(argv: Sequence[str]) -> str | None:
+    """The command named on the command line, if it is one of ours (else: build them all)."""
+    words = iter(argv)
+    for word in words:
+        if word in ("--repo", "--now"):
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+        elif word in ("-h", "--help", "--version"):
+            return None
+    return None
+
+
 def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = None) -> int:
     env = dict(os.environ if environ is None else environ)
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(requested(words)).parse_args(words)
     try:
         ctx = Context(repo=Path(args.repo), now=clock.now(args.now, env), environ=env)
         return int(args.run(args, ctx))

@@ -225,6 +225,8 @@ def _entry_line(line: str) -> dict[str, Any] | None:
 
 def _text(raw: str) -> str | None:
     if raw.startswith('"'):
+        if "\\" not in raw:  # nothing escaped: the quotes are all there is to it
+            return raw[1:-1]
         try:
             return str(json.loads(raw))
         except ValueError:
