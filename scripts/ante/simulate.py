@@ -170,17 +170,7 @@ def run_policy(world: World, policy: Policy, plan: _Script) -> Outcome:
             last_week = clock.iso_week(monday - timedelta(weeks=1))
             history.append(WeekMetrics(last_week, open_now, opened_last, closed_last))
         payers = tax.payers(members, week, policy.tax, None)
-        since = monday - timedelta(weeks=policy.tax.history_weeks)
-        rate = tax.decide(
-            policy.tax,
-            tax.Backlog(
-                open_now,
-                history,
-                len(payers),
-                previous,
-                tax.chips_per_issue(ledger.entries, since),
-            ),
-        )
+        rate = tax.rate_for(policy, week, ledger.entries, open_now, history, len(payers), previous)
         week_plan = tax.plan(week, rate, members, ledger.balances(), policy.tax, None)
         ledger.add(week_plan.entries())
         taxed += week_plan.total

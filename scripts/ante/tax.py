@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import clock, yamlio
 from .metrics import WeekMetrics
-from .models import Entry, JournalFile, Member, TaxPolicy
+from .models import Entry, JournalFile, Member, Policy, TaxPolicy
 
 WAIVED = "Waived"  # a tax file whose reason starts so collected nothing: its PR was closed
 
@@ -214,6 +214,22 @@ def plan(
             tax = max(0, min(owed, before + policy.max_debt))
         rows.append(MemberTax(login, before, tax, before - tax, exempt, capped=tax < owed))
     return TaxPlan(week, rate.rate, rate.reason, tuple(rows))
+
+
+def rate_for(
+    policy: Policy,
+    week: str,
+    entries: Iterable[Entry],
+    open_now: int,
+    history: Sequence[WeekMetrics],
+    payers: int,
+    previous: int | None,
+) -> Rate:
+    """The rate of `week` from the records: one rule for the weekly run and the simulator."""
+    since = tax_day(week) - timedelta(weeks=policy.tax.history_weeks)
+    default = float(min(policy.awards.values(), default=1) or 1)
+    earned = chips_per_issue(entries, since, default)
+    return decide(policy.tax, Backlog(open_now, history, payers, previous, earned))
 
 
 def chips_per_issue(entries: Iterable[Entry], since: date, default: float = 1.0) -> float:

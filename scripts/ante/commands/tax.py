@@ -102,18 +102,7 @@ def plan_weeks(
     for week in weeks:
         boss = captain(ctx.repo, week)
         payers = tax.payers(ledger.members, week, policy.tax, boss)
-        since = tax.tax_day(week) - timedelta(weeks=policy.tax.history_weeks)
-        default = float(min(policy.awards.values(), default=1) or 1)
-        rate = tax.decide(
-            policy.tax,
-            tax.Backlog(
-                open_now,
-                history,
-                len(payers),
-                previous,
-                tax.chips_per_issue(ledger.entries, since, default),
-            ),
-        )
+        rate = tax.rate_for(policy, week, ledger.entries, open_now, history, len(payers), previous)
         plan = tax.plan(week, rate, ledger.members, balances, policy.tax, boss)
         for row in plan.members:
             balances[row.login] = row.after
