@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from ante import github
 from fakegithub import FakeGitHub
 from gitbed import TeamRemote, make_team
 
@@ -21,8 +23,20 @@ def team(tmp_path: Path) -> TeamRemote:
 
 
 @pytest.fixture
-def github_fake() -> Iterator[FakeGitHub]:
-    """A fresh fake GitHub with repository o/r; fails the test on any contract violation."""
+def github_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+    """A fresh fake GitHub with repository o/r; fails the test on any contract violation.
+
+    ante's adapter talks to it unthrottled and with short timeouts (a fake needs no politeness,
+    and injected timeouts should not make the suite slow).
+    """
+    fast = functools.partial(
+        github.connect,
+        timeout=2,
+        max_wait=3,
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+    )
+    monkeypatch.setattr(github, "connect", fast)
     fake = FakeGitHub().start()
     fake.add_repo("o/r")
     try:

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import UTC, datetime
 from pathlib import Path
 
 import payloads
-import pytest
-from ante import github, metrics
+from ante import metrics
 from ante.metrics import WeekMetrics
 from awardkit import write_event
 from fakegithub import FakeGitHub
 from gitbed import Result, run_ante
 
 TAG = "<!-- ante:issue -->"
-
-
-def fast_github(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No throttling between requests and short timeouts (a fake needs no politeness)."""
-    fast = functools.partial(
-        github.connect,
-        timeout=2,
-        max_wait=3,
-        seconds_between_requests=None,
-        seconds_between_writes=None,
-    )
-    monkeypatch.setattr(github, "connect", fast)
 
 
 def record_closes(repo: Path, *closed: int) -> None:

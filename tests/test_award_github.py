@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
 import payloads
 import pytest
 import yaml
-from ante import github
 from awardkit import event_payload, write_event
 from fakegithub import FakeGitHub
 from gitbed import NOW, TeamRemote, run_ante
@@ -47,19 +45,6 @@ def entries(repo: Path) -> list[dict]:
     return [e for e in data["entries"] if e["kind"] in ("award", "revoke")]
 
 
-@pytest.fixture
-def quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Short HTTP timeouts and waits, so fault tests take a second, not a minute."""
-    fast = functools.partial(
-        github.connect,
-        timeout=1,
-        max_wait=3,
-        seconds_between_requests=None,
-        seconds_between_writes=None,
-    )
-    monkeypatch.setattr(github, "connect", fast)
-
-
 def closed_issue(fake: FakeGitHub, *, labeler: str = "bob", assignee: str = "alice") -> int:
     number = fake.add_issue(
         "o/r", title="Flaky export", labels=["overhead"], label_actor=labeler, assignees=[assignee]
@@ -69,7 +54,7 @@ def closed_issue(fake: FakeGitHub, *, labeler: str = "bob", assignee: str = "ali
 
 
 def test_award_comments_once_within_three_calls(
-    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict, quick: None
+    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict
 ) -> None:
     number = closed_issue(github_fake)
     before = len(github_fake.calls)
@@ -96,7 +81,7 @@ def test_award_comments_once_within_three_calls(
 
 
 def test_self_labelled_issue_earns_only_with_triage_rights(
-    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict, quick: None
+    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict
 ) -> None:
     number = closed_issue(github_fake, labeler="alice")
     github_fake.set_permission("o/r", "alice", "read")
@@ -115,7 +100,7 @@ def test_self_labelled_issue_earns_only_with_triage_rights(
 
 
 def test_non_member_gets_a_friendly_comment(
-    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict, quick: None
+    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict
 ) -> None:
     number = closed_issue(github_fake, assignee="zed")
     result = award(team.workdir, fake_event(github_fake, tmp_path, number, "closed"), github_env)
@@ -126,7 +111,7 @@ def test_non_member_gets_a_friendly_comment(
 
 
 def test_an_issue_that_never_was_overhead_costs_no_calls(
-    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict, quick: None
+    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict
 ) -> None:
     number = github_fake.add_issue("o/r", labels=["bug"], assignees=["alice"])
     github_fake.close_issue("o/r", number)
@@ -137,7 +122,7 @@ def test_an_issue_that_never_was_overhead_costs_no_calls(
 
 
 def test_a_payload_overtaken_by_a_later_change_is_stale(
-    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict, quick: None
+    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict
 ) -> None:
     number = closed_issue(github_fake)
     closed = fake_event(github_fake, tmp_path, number, "closed")
@@ -163,7 +148,6 @@ def test_comment_faults_end_with_one_award_and_one_comment(
     tmp_path: Path,
     github_fake: FakeGitHub,
     github_env: dict,
-    quick: None,
     fault: dict,
 ) -> None:
     clone = team.clone("runner")
@@ -197,7 +181,7 @@ def forwarded(full: dict) -> dict:
 
 
 def test_an_event_forwarded_by_a_product_repo_awards(
-    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict, quick: None
+    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict
 ) -> None:
     number = closed_issue(github_fake)
     full = json.loads(fake_event(github_fake, tmp_path, number, "closed").read_text())
@@ -209,7 +193,7 @@ def test_an_event_forwarded_by_a_product_repo_awards(
 
 
 def test_workflow_dispatch_applies_one_named_issue(
-    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict, quick: None
+    team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict
 ) -> None:
     number = closed_issue(github_fake)
     manual = payloads.workflow_dispatch_event(inputs={"issue": f"o/r#{number}"})

@@ -10,14 +10,13 @@ import yaml
 from ante import intake_store
 from fakegithub import FakeGitHub
 from gitbed import TeamRemote, git
-from intakekit import ante, ante_comments, event, fast_github, record_closes, writes
+from intakekit import ante, ante_comments, event, record_closes, writes
 
 NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def quick(monkeypatch: pytest.MonkeyPatch, github_fake: FakeGitHub) -> None:
-    fast_github(monkeypatch)
+def github_clock(github_fake: FakeGitHub) -> None:
     github_fake.now = NOW - timedelta(hours=1)
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 import yaml
-from ante import awards, github
+from ante import awards
 from ante.awards import Person, Provenance
 from ante.context import Context
 from ante.models import Entry
@@ -17,18 +15,6 @@ from gitbed import TeamRemote, git, run_ante
 
 NOW = "2026-11-18T12:00:00Z"
 MEMBERS = ("alice", "bob", "carol")
-
-
-@pytest.fixture
-def quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    fast = functools.partial(
-        github.connect,
-        timeout=2,
-        max_wait=3,
-        seconds_between_requests=None,
-        seconds_between_writes=None,
-    )
-    monkeypatch.setattr(github, "connect", fast)
 
 
 def sync(repo: Path, env: dict[str, str], *extra: str):
@@ -91,7 +77,7 @@ def record_events_for(repo: Path, fake: FakeGitHub, numbers: list[int]) -> None:
 
 
 def test_250_issues_30_percent_missed_all_awarded_in_3_searches(
-    team: TeamRemote, github_fake: FakeGitHub, github_env: dict, quick: None
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict
 ) -> None:
     numbers = seed(github_fake, 250)
     missed = set(numbers[::10] + numbers[1::10] + numbers[2::10])  # 30% never had a run
@@ -125,7 +111,7 @@ def test_250_issues_30_percent_missed_all_awarded_in_3_searches(
 
 
 def test_reopened_and_relabelled_issues_are_reconciled(
-    team: TeamRemote, github_fake: FakeGitHub, github_env: dict, quick: None
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict
 ) -> None:
     first, second, third = seed(github_fake, 3)
     assert sync(team.workdir, github_env).code == 0
@@ -147,7 +133,7 @@ def test_reopened_and_relabelled_issues_are_reconciled(
 
 
 def test_untrusted_earner_needs_the_timeline(
-    team: TeamRemote, github_fake: FakeGitHub, github_env: dict, quick: None
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict
 ) -> None:
     github_fake.now = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
     own = github_fake.add_issue("o/r", labels=["overhead"], label_actor="bob", assignees=["bob"])

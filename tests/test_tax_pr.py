@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import subprocess
 from datetime import UTC, datetime
 
 import pytest
-from ante import github as github_module
 from fakegithub import FakeGitHub
 from gitbed import TeamRemote, git, run_ante
 
 NOW = "2026-11-18T09:00:00Z"  # Wednesday of 2026-W47
 TAX_FILE = "ledger/journal/2026/tax-2026-W47.yaml"
-
-
-@pytest.fixture(autouse=True)
-def _unthrottled(monkeypatch: pytest.MonkeyPatch) -> None:
-    fast = functools.partial(
-        github_module.connect, seconds_between_requests=None, seconds_between_writes=None
-    )
-    monkeypatch.setattr(github_module, "connect", fast)
 
 
 def at(day: int) -> datetime:

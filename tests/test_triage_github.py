@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 import yaml
 from ante import intake_store
 from ante.intake import Note
 from fakegithub import FakeGitHub
 from gitbed import TeamRemote, git
-from intakekit import TAG, ante, ante_comments, fast_github, record_closes, writes
+from intakekit import TAG, ante, ante_comments, record_closes, writes
 
 NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    fast_github(monkeypatch)
 
 
 def at(fake: FakeGitHub, when: datetime) -> datetime:

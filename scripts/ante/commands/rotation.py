@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import ics, rotation_store, schedule, yamlio
 from ..context import Context
-from ..errors import DataError, Problem, UsageError
+from ..errors import DataError, UsageError
 from ..rotation import WEEKDAYS
 from ..rotation_store import Roster
 from ..schedule import Shift
@@ -167,15 +167,7 @@ def preview(ctx: Context, before_dir: Path, name: str | None, weeks: int) -> int
     """Validate the changed data, then show the next `weeks` weeks before and after."""
     from . import validate
 
-    problems: list[Problem] = []
-    checks = argparse.Namespace(against="")
-    for check in validate.CHECKS:
-        try:
-            problems.extend(check(ctx, checks))
-        except DataError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise DataError(problems)
+    validate.check_all(ctx, argparse.Namespace(against=""))
     try:
         old = {r.name: r for r in rotation_store.load_rotations(before_dir)}
     except DataError:

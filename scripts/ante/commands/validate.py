@@ -90,7 +90,8 @@ CHECKS.append(check_cursor)  # ledger/sync.yaml, the sync cursor
 CHECKS.append(metrics.check_file)  # ledger/metrics/backlog.yaml
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
+def check_all(ctx: Context, args: argparse.Namespace) -> None:
+    """Every check; raises one DataError listing every problem found."""
     problems: list[Problem] = []
     for check in CHECKS:
         try:
@@ -99,6 +100,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             problems.extend(exc.problems)
     if problems:
         raise DataError(problems)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    check_all(ctx, args)
     ctx.say(f"ok: {_count(ctx.repo)} data files valid")
     return 0
 
