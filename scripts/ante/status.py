@@ -17,14 +17,13 @@ from typing import Any, Protocol
 
 from .clock import iso_week, week_start
 from .ledger import Ledger
-from .models import Entry
+from .models import Entry, TaxPolicy
 
 CHART_WEEKS = 12  # the backlog charts
 RATE_WEEKS = 4  # "current rates" for the backlog estimate, and the balances' change column
 RECENT_AWARDS = 10
 QUEUE_ROWS = 10
 SCHEDULE_WEEKS = 8
-DEFAULT_BACKLOG_TARGET = 10  # the published team kept its backlog near seven tickets
 
 ISSUE_URL = re.compile(r"^https://github\.com/([\w.-]+/[\w.-]+)/(?:issues|pull)/(\d+)$")
 
@@ -80,7 +79,7 @@ class Sources:
     ledger: Ledger
     tax: TaxWeekLike | None = None
     metrics: Sequence[WeekMetricsLike] | None = None
-    backlog_target: int = DEFAULT_BACKLOG_TARGET
+    backlog_target: int = TaxPolicy().target_backlog
     shifts: Mapping[str, Sequence[ShiftLike]] | None = None  # rotation -> current shift onwards
     escalation: Mapping[str, Sequence[str]] | None = None  # rotation -> managers
     zones: Mapping[str, tzinfo] = field(default_factory=dict)  # rotation -> its timezone

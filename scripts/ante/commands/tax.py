@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import clock, gitops, metrics, render, tax
+from .. import clock, gitops, metrics, render, rotation_store, tax
 from ..context import Context
 from ..errors import AnteError, UsageError
 from ..ledger import Ledger
@@ -48,11 +48,7 @@ def title(week: str, rate: int) -> str:
 
 
 def captain(repo: Path, week: str) -> str | None:
-    try:
-        from ..rotation_store import captain_on
-    except ImportError:  # pragma: no cover - rotations are optional
-        return None
-    return captain_on(repo, tax.tax_day(week))
+    return rotation_store.captain_on(repo, tax.tax_day(week))
 
 
 # ---- the backlog, from GitHub ----------------------------------------------------------------

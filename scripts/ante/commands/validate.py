@@ -13,11 +13,6 @@ from ..context import Context
 from ..errors import DataError, Problem
 from .sync import check_cursor
 
-try:
-    from yaml import CSafeLoader as SafeLoader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader  # type: ignore[assignment]
-
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("validate", help="check every data file (path:line:col: message)")
@@ -73,7 +68,7 @@ def check_append_only(ctx: Context, args: argparse.Namespace) -> list[Problem]:
 
 def _entries(text: str) -> list[dict[str, object]]:
     try:
-        data = yaml.load(text, Loader=SafeLoader) or {}
+        data = yaml.load(text, Loader=yamlio.SafeLoader) or {}
     except yaml.YAMLError:
         return []
     entries = data.get("entries") if isinstance(data, dict) else None
