@@ -25,6 +25,7 @@ demo: $(INSTALLED)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/zizmor --offline --quiet .github/workflows .github/actions
 	$(BIN)/actionlint .github/workflows/*.yml
 

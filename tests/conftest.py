@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from ante import github
+from ante.github import adapter
 from fakegithub import FakeGitHub
 from gitbed import TeamRemote, make_team
 
@@ -30,13 +30,13 @@ def github_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
     and injected timeouts should not make the suite slow).
     """
     fast = functools.partial(
-        github.connect,
+        adapter.connect,
         timeout=2,
         max_wait=3,
         seconds_between_requests=None,
         seconds_between_writes=None,
     )
-    monkeypatch.setattr(github, "connect", fast)
+    monkeypatch.setattr(adapter, "connect", fast)
     fake = FakeGitHub().start()
     fake.add_repo("o/r")
     try:

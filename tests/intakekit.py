@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import payloads
-from ante import metrics
-from ante.metrics import WeekMetrics
+from ante.core.backlog import WeekMetrics
+from ante.files import backlog
 from awardkit import write_event
 from fakegithub import FakeGitHub
 from gitbed import Result, run_ante
@@ -20,7 +20,7 @@ def record_closes(repo: Path, *closed: int) -> None:
     rows = [
         WeekMetrics(f"2026-W{46 - len(closed) + n:02d}", 20, 3, c) for n, c in enumerate(closed)
     ]
-    metrics.write(repo, rows)
+    backlog.write(repo, rows)
 
 
 def stamp(when: datetime) -> str:

@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ante.clock import iso_week
-from ante.ledger import Ledger
-from ante.models import Entry, Member, Policy
-from ante.status import Sources
+from ante.core.ledger import Ledger
+from ante.core.models import Entry, Member, Policy
+from ante.render.status_view import Sources
 
 NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 REPO = "acme/overhead"

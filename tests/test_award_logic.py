@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from ante import awards, comment
-from ante.awards import IssueFacts, Person, Provenance
-from ante.ledger import Ledger
-from ante.models import Entry, Member, Policy
+from ante.core import awards, comment
+from ante.core.awards import IssueFacts, Person, Provenance
+from ante.core.ledger import Ledger
+from ante.core.models import Entry, Member, Policy
 
 TODAY = date(2026, 11, 18)
 T0 = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)

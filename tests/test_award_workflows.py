@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ante import awards
+from ante.core import awards
 from awardkit import event_payload
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ante import pages
+from ante.files import emergencies
 from fakegithub import FakeGitHub
 from gitbed import TeamRemote, git, run_ante
 from payloads import event_env, issues_event
@@ -60,7 +60,7 @@ def test_a_page_is_assigned_announced_and_post_mortemed_once(
     assert "out-of-hours page" in text
     assert "@alice (assigned)" in text and "@bob: please back the captain up" in text
     assert "Escalation path: @alice → @bob → managers @mgr1, @mgr2" in text
-    [page] = pages.load_pages(team.workdir)
+    [page] = emergencies.load_pages(team.workdir)
     assert page.out_of_hours and page.captain == "alice" and page.first_mate == "bob"
     assert page.issue == f"https://github.com/o/r/issues/{number}"
     assert "out_of_hours: true" in team.show("ledger/pages/2026.yaml")
@@ -77,7 +77,7 @@ def test_a_page_is_assigned_announced_and_post_mortemed_once(
     assert f"/issues/{number})" in (pm.body or "")
     links = [c for c in github_fake.comments("o/r", number) if "Post-mortem:" in c.body]
     assert len(links) == 1 and f"/issues/{pm.number}" in links[0].body
-    [page] = pages.load_pages(team.workdir)
+    [page] = emergencies.load_pages(team.workdir)
     assert (
         page.closed is not None
         and page.postmortem
@@ -90,11 +90,11 @@ def test_without_a_token_the_page_is_recorded_and_the_rest_is_said(
 ) -> None:
     result = ante(team, event(tmp_path, "opened", 7))
     assert "would assign @alice to #7" in result.out
-    assert len(pages.load_pages(team.workdir)) == 1
+    assert len(emergencies.load_pages(team.workdir)) == 1
 
 
 def test_other_issues_are_left_alone(team: TeamRemote, tmp_path: Path) -> None:
     payload = issues_event("opened", number=3, labels=["bug"])
     result = ante(team, event_env(tmp_path, "issues", payload))
     assert "carries no rotation's emergency label" in result.out
-    assert pages.load_pages(team.workdir) == []
+    assert emergencies.load_pages(team.workdir) == []

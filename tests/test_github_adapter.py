@@ -6,7 +6,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from ante.github import GitHubAdapter, GitHubError, connect, marker_tag
+from ante.github.adapter import GitHubAdapter, GitHubError, connect, marker_tag
 from fakegithub import FakeGitHub
 
 R = "o/r"

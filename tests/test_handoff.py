@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime
 
 import yaml
-from ante import duty, rotation_store
+from ante.files import maintenance, rotations
 from fakegithub import FakeGitHub
 from gitbed import TeamRemote, git, run_ante
 
@@ -87,7 +87,7 @@ def test_shifts_report_counts_partial_cover_and_pay(team: TeamRemote) -> None:
 def seed_queue(fake: FakeGitHub) -> None:
     for login in ("alice", "bob", "carol"):
         fake.add_user(login)
-    label = duty.DUTY_LABEL
+    label = maintenance.DUTY_LABEL
     fake.add_issue("o/r", title="Slow search", labels=[label, "P2"])
     fake.add_issue(
         "o/r", title="Broken export", labels=[label, "priority:high"], body="Due: 2026-12-01"
@@ -119,7 +119,7 @@ def test_handoff_opens_the_weeks_issue_once_and_closes_last_weeks(
     ]
     assert order == sorted(order)  # P1 and priority:high rank alike; the due date decides
     assert "Other work" not in issue.body
-    queue = rotation_store.load_queue(team.workdir)
+    queue = rotations.load_queue(team.workdir)
     assert [q.title for q in queue] == ["Crash on login", "Broken export", "Slow search", "Typo"]
     assert yaml.safe_load(team.show("ledger/queue.yaml"))["issues"][0]["priority"] == "P1"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ante import intake_store
+from ante.files import intake_notes
 from fakegithub import FakeGitHub
 from gitbed import TeamRemote, git
 from intakekit import ante, ante_comments, event, record_closes, writes
@@ -45,7 +45,7 @@ def test_one_acknowledgement_however_often_events_repeat(
     assert "number 2 in the team's Overhead queue" in body
     assert "between the week of 2026-11-16 and the week of 2026-11-23" in body
     assert "2.0 overhead issues a week" in body and "not a promise" in body
-    note = intake_store.load_notes(team.workdir)[f"https://github.com/o/r/issues/{number}"]
+    note = intake_notes.load_notes(team.workdir)[f"https://github.com/o/r/issues/{number}"]
     assert note.comment is not None and note.earliest is not None
     assert ante_comments(github_fake, older) == []  # no event for it yet: the refresh catches it
     before = writes(github_fake)
@@ -86,7 +86,7 @@ def test_the_window_moves_with_throughput_and_the_refresh_re_tells_it(
     before = writes(github_fake)
     again = ante(team.workdir, github_env, NOW + timedelta(days=7), "intake", "--refresh")
     assert "nothing" in again.out and writes(github_fake) == before
-    assert len(intake_store.load_notes(team.workdir)) == 6
+    assert len(intake_notes.load_notes(team.workdir)) == 6
 
 
 def test_no_recorded_throughput_no_date(
@@ -135,7 +135,7 @@ def test_closing_tells_the_resolution_and_keeps_the_award_section(
     (body,) = ante_comments(github_fake, number)
     assert "**Resolved**: closed as completed by @alice" in body
     assert "**Overhead chips**: one chip" in body and "Expected pickup" not in body
-    assert intake_store.load_notes(team.workdir) == {}
+    assert intake_notes.load_notes(team.workdir) == {}
 
 
 def test_closing_as_not_planned_is_recorded_as_swept(
@@ -190,5 +190,5 @@ def test_the_refresh_tells_the_resolution_of_a_missed_close(
     ante(team.workdir, github_env, NOW + timedelta(days=5), "intake", "--refresh")
     (body,) = ante_comments(github_fake, number)
     assert "**Resolved**: closed as not planned by @carol" in body
-    assert intake_store.load_notes(team.workdir) == {}
-    assert [s.title for s in intake_store.load_sweeps(team.workdir)] == ["Forgotten"]
+    assert intake_notes.load_notes(team.workdir) == {}
+    assert [s.title for s in intake_notes.load_sweeps(team.workdir)] == ["Forgotten"]

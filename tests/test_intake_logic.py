@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from ante import intake
-from ante.intake import Note
-from ante.metrics import WeekMetrics
-from ante.models import IntakePolicy
+from ante.core import intake
+from ante.core.backlog import WeekMetrics
+from ante.core.intake import Note
+from ante.core.models import IntakePolicy
 
 NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 POLICY = IntakePolicy(stale_days=60, grace_days=14, exempt_labels=["pinned"])

@@ -6,9 +6,9 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from ante.ledger import Ledger, check
-from ante.models import Entry, Member, Policy
-from ante.store import Store
+from ante.core.ledger import Ledger, check
+from ante.core.models import Entry, Member, Policy
+from ante.files.journal import Store
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -144,8 +144,8 @@ def _all_entries(store: Store) -> list[Entry]:
 
 
 def _period_entries(store: Store, period: int) -> list[Entry]:
-    from ante import yamlio
-    from ante.models import JournalFile
+    from ante.core.models import JournalFile
+    from ante.files import yamlio
 
     return [
         e for path in store.period_files(period) for e in yamlio.load(path, JournalFile).entries
@@ -162,9 +162,9 @@ def _snapshot(store: Store) -> dict[str, bytes]:
 @given(operations())
 def test_the_fast_journal_reader_agrees_with_the_yaml_loader(entries: list[Entry]) -> None:
     import yaml
-    from ante import yamlio
-    from ante.models import JournalFile
-    from ante.store import journal_text
+    from ante.core.models import JournalFile
+    from ante.files import yamlio
+    from ante.files.journal import journal_text
 
     text = journal_text(2026, entries)
     fast = yamlio.fast_journal(text)
@@ -173,7 +173,7 @@ def test_the_fast_journal_reader_agrees_with_the_yaml_loader(entries: list[Entry
 
 
 def test_a_hand_edit_in_another_spelling_falls_back_to_yaml() -> None:
-    from ante import yamlio
+    from ante.files import yamlio
 
     text = (
         "entries:\n- id: x\n  date: 2026-01-01\n  kind: grant\n  member: a\n  delta: 2\n  ref: r\n"

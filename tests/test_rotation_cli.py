@@ -8,7 +8,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from ante import rotation_store
+from ante.files import rotations
 from gitbed import NOW, TeamRemote, git, run_ante
 
 
@@ -19,7 +19,7 @@ def rotation_file(team: TeamRemote) -> Path:
 def test_init_writes_a_working_rotation_with_the_members(team: TeamRemote) -> None:
     text = rotation_file(team).read_text()
     assert "  - login: alice\n    from: 2026-11-18\n" in text
-    [roster] = rotation_store.load_rotations(team.workdir)
+    [roster] = rotations.load_rotations(team.workdir)
     assert [v.login for v in roster.config.volunteers] == ["alice", "bob", "carol"]
     assert roster.config.volunteers[0].term_end.isoformat() == "2027-05-18"  # six months
     result = run_ante(["--repo", str(team.workdir), "rotation", "--format", "json", "--weeks", "3"])
@@ -159,7 +159,7 @@ def test_unquoted_times_and_short_weekdays_are_understood(team: TeamRemote) -> N
         .replace("weekday: wednesday", "weekday: Mon")
     )
     path.write_text(text.replace("timezone: UTC", "timezone: Europe/Berlin"))
-    [roster] = rotation_store.load_rotations(team.workdir)
+    [roster] = rotations.load_rotations(team.workdir)
     assert roster.config.handoff.weekday == 0
     assert roster.config.handoff.at.strftime("%H:%M") == "09:30"
     git(team.workdir, "status")  # the repo is untouched apart from the edit
@@ -167,11 +167,11 @@ def test_unquoted_times_and_short_weekdays_are_understood(team: TeamRemote) -> N
 
 def test_captain_on_and_escalation(team: TeamRemote) -> None:
     day = datetime.fromisoformat(NOW).date()
-    assert rotation_store.captain_on(team.workdir, day) == "alice"
-    assert rotation_store.captain_on(team.workdir, day + timedelta(days=7)) == "carol"
-    assert rotation_store.escalation(team.workdir) == {"oncall": []}
+    assert rotations.captain_on(team.workdir, day) == "alice"
+    assert rotations.captain_on(team.workdir, day + timedelta(days=7)) == "carol"
+    assert rotations.escalation(team.workdir) == {"oncall": []}
     (team.workdir / "rotations" / "oncall.yaml").unlink()
-    assert rotation_store.captain_on(team.workdir, day) is None
+    assert rotations.captain_on(team.workdir, day) is None
 
 
 def test_pull_request_preview_shows_whose_shifts_move(team: TeamRemote, tmp_path: Path) -> None:

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import icalendar
-from ante import ics, schedule
-from ante.rotation import Rotation, check, example
+from ante.core import schedule
+from ante.core.rotation import Rotation, check, example
+from ante.render import ics
 
 MONDAY = datetime(2026, 11, 16, 12, tzinfo=UTC)
 

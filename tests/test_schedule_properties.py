@@ -7,8 +7,8 @@ from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from ante import schedule
-from ante.rotation import WEEKDAYS, Rotation
+from ante.core import schedule
+from ante.core.rotation import WEEKDAYS, Rotation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

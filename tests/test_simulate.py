@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 import json
 
-from ante import simulate
-from ante.models import Policy, TaxPolicy
+from ante.core import simulate
+from ante.core.models import Policy, TaxPolicy
 from gitbed import TeamRemote, run_ante
 
 KEYS = {"weeks_to_target", "chips_taxed", "median_wait_days", "p90_wait_days", "final_backlog"}

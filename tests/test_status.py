@@ -12,8 +12,8 @@ from pathlib import Path
 import cmarkgfm
 import pytest
 import statusdemo
-from ante import render, status
-from ante.models import Entry
+from ante.core.models import Entry
+from ante.render import status_view, templates
 from cmarkgfm.cmark import Options
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,8 +89,8 @@ def headings(root: Node) -> list[str]:
     return [h.text.strip() for h in root.find_all("h2")]
 
 
-def rendered(sources: status.Sources, now: datetime = statusdemo.NOW) -> str:
-    return render.render(ROOT, "STATUS.md.j2", **status.view(sources, now).context())
+def rendered(sources: status_view.Sources, now: datetime = statusdemo.NOW) -> str:
+    return templates.render(ROOT, "STATUS.md.j2", **status_view.view(sources, now).context())
 
 
 # ---- the rendered page ------------------------------------------------------------------------
@@ -167,14 +167,14 @@ def test_mermaid_charts_have_series_as_long_as_the_axis(demo_md: str) -> None:
         text = pre.text
         assert text.startswith("xychart-beta\n")
         (axis,) = series(text, "x-axis")
-        assert len(axis) == status.CHART_WEEKS
+        assert len(axis) == status_view.CHART_WEEKS
         assert all(re.fullmatch(r'"W\d\d"', label) for label in axis)
         values = series(text, "bar") + series(text, "line")
         assert values and all(len(v) == len(axis) for v in values)
         top = int(re.search(r"y-axis \"Issues\" 0 --> (\d+)", text).group(1))
         assert all(0 <= int(x) <= top for v in values for x in v)
     flow_bars, flow_line = series(blocks[0].text, "bar")[0], series(blocks[0].text, "line")[0]
-    last = statusdemo.metrics()[-status.CHART_WEEKS :]
+    last = statusdemo.metrics()[-status_view.CHART_WEEKS :]
     assert flow_bars == [str(m.closed) for m in last]
     assert flow_line == [str(m.opened) for m in last]
     assert series(blocks[1].text, "bar")[0] == [str(m.open) for m in last]
@@ -193,7 +193,7 @@ def test_links_resolve_to_issues(demo_md: str) -> None:
             assert a in issues or re.fullmatch(r"https://github\.com/[\w-]+", a.attrs["href"])
             assert a in issues or a.text == "@" + a.attrs["href"].rsplit("/", 1)[1]
     awards = section(root, "Recent awards")[0].find_all("tbody")[0].find_all("tr")
-    assert len(awards) == status.RECENT_AWARDS
+    assert len(awards) == status_view.RECENT_AWARDS
     assert awards[0].find_all("a")[-1].attrs["href"].endswith("/issues/300")
     queue = section(root, "Maintenance queue")[1].find_all("tbody")[0].find_all("tr")
     assert [r.find_all("a")[0].text for r in queue] == ["#44", "#35", "#41", "#38"]
@@ -206,7 +206,7 @@ def test_schedule_shows_the_next_eight_weeks(demo_md: str) -> None:
     assert len(tables) == 2
     for table in tables:
         rows = table.find_all("tbody")[0].find_all("tr")
-        assert len(rows) == status.SCHEDULE_WEEKS
+        assert len(rows) == status_view.SCHEDULE_WEEKS
         assert "(now)" in rows[0].text and "(now)" not in rows[1].text
     header = [th.text for th in tables[0].find_all("th")]
     assert header == ["Week from", "Captain", "First-mate"]
@@ -272,7 +272,7 @@ def test_one_more_award_changes_only_the_lines_it_should() -> None:
 
 
 def test_only_the_ledger_gives_only_the_balances() -> None:
-    md = rendered(status.Sources(ledger=statusdemo.ledger()))
+    md = rendered(status_view.Sources(ledger=statusdemo.ledger()))
     assert headings(dom(md)) == ["Chip balances", "Recent awards"]
     assert "mermaid" not in md and "None" not in md
 
@@ -280,18 +280,18 @@ def test_only_the_ledger_gives_only_the_balances() -> None:
 def test_a_ledger_without_entries_renders_cleanly() -> None:
     ledger = statusdemo.ledger()
     ledger.entries = []
-    md = rendered(status.Sources(ledger=ledger))
+    md = rendered(status_view.Sources(ledger=ledger))
     assert headings(dom(md)) == ["Chip balances"]
     assert "Data as of" not in md
     assert "\n\n\n" not in md
 
 
 def test_no_pages_yet_with_a_rotation_still_counts_zero() -> None:
-    view = status.view(
-        status.Sources(ledger=statusdemo.ledger(), pages=[], shifts=statusdemo.shifts()),
+    view = status_view.view(
+        status_view.Sources(ledger=statusdemo.ledger(), pages=[], shifts=statusdemo.shifts()),
         statusdemo.NOW,
     )
-    assert view.pages == status.Pages("November 2026", 0, 0, [])
+    assert view.pages == status_view.Pages("November 2026", 0, 0, [])
     assert view.postmortems is None
 
 
@@ -301,7 +301,7 @@ def test_no_pages_yet_with_a_rotation_still_counts_zero() -> None:
 def test_balance_change_counts_the_last_four_calendar_weeks() -> None:
     ledger = statusdemo.ledger()
     today = date(2026, 11, 18)  # a Wednesday: the window opens on Monday 2026-10-26
-    got = status.balances(ledger, today)
+    got = status_view.balances(ledger, today)
     since = date(2026, 10, 26)
     assert got.since == since
     for row in got.rows:
@@ -318,7 +318,7 @@ def test_balance_change_counts_the_last_four_calendar_weeks() -> None:
             ref="r",
         )
     ]
-    with_earlier = status.balances(ledger, today, earlier)
+    with_earlier = status_view.balances(ledger, today, earlier)
     bob = {r.login: r for r in got.rows}["bob"]
     assert {r.login: r for r in with_earlier.rows}["bob"].change == bob.change + 5
 
@@ -327,7 +327,7 @@ def test_ties_read_by_name_and_leavers_are_gone() -> None:
     ledger = statusdemo.ledger()
     ledger.entries = []
     ledger.members["frank"] = ledger.members["frank"].model_copy(update={"left": date(2026, 9, 1)})
-    rows = status.balances(ledger, date(2026, 11, 18)).rows
+    rows = status_view.balances(ledger, date(2026, 11, 18)).rows
     assert [r.name for r in rows] == [
         "Alice Liddell",
         "Bob Ross",
@@ -347,25 +347,29 @@ def test_ties_read_by_name_and_leavers_are_gone() -> None:
     ],
 )
 def test_estimate(open_now: int, opened: float, closed: float, expected: str) -> None:
-    assert expected in status.estimate(open_now, "2026-W40", opened, closed, 10)
+    assert expected in status_view.estimate(open_now, "2026-W40", opened, closed, 10)
 
 
 def test_estimate_crosses_the_year() -> None:
-    assert "around **2027-W02**, in about 2 weeks" in status.estimate(12, "2026-W53", 0, 1, 10)
+    assert "around **2027-W02**, in about 2 weeks" in status_view.estimate(12, "2026-W53", 0, 1, 10)
 
 
 def test_backlog_uses_the_last_weeks_and_a_round_axis() -> None:
-    got = status.backlog(statusdemo.metrics(), 10)
+    got = status_view.backlog(statusdemo.metrics(), 10)
     assert got is not None
     assert len(got.weeks) == len(got.flow.labels) == len(got.trend.bars) == 12
     assert got.open_now == statusdemo.metrics()[-1].open
     last4 = statusdemo.metrics()[-4:]
     assert got.opened_rate == sum(m.opened for m in last4) / 4
     assert got.trend.y_max >= max(m.open for m in got.weeks)
-    assert status.nice_max(0) == 1 and status.nice_max(9) == 10 and status.nice_max(70) == 80
-    short = status.backlog(statusdemo.metrics()[:3], 10)
+    assert (
+        status_view.nice_max(0) == 1
+        and status_view.nice_max(9) == 10
+        and status_view.nice_max(70) == 80
+    )
+    short = status_view.backlog(statusdemo.metrics()[:3], 10)
     assert short is not None and len(short.flow.labels) == len(short.flow.bars) == 3
-    assert status.backlog([], 10) is None and status.backlog(None, 10) is None
+    assert status_view.backlog([], 10) is None and status_view.backlog(None, 10) is None
 
 
 def test_on_call_without_a_current_shift_is_left_out() -> None:
@@ -378,8 +382,8 @@ def test_on_call_without_a_current_shift_is_left_out() -> None:
             )
         ]
     }
-    assert status.on_call(future, None, statusdemo.NOW) is None
-    schedule = status.schedules(future, statusdemo.NOW)
+    assert status_view.on_call(future, None, statusdemo.NOW) is None
+    schedule = status_view.schedules(future, statusdemo.NOW)
     assert schedule is not None and schedule[0].rows[0].current is False
 
 
@@ -395,22 +399,24 @@ def test_a_rotation_with_a_gap_shows_a_dash() -> None:
             ),
         ]
     }
-    md = rendered(status.Sources(ledger=statusdemo.ledger(), shifts=rota), start)
+    md = rendered(status_view.Sources(ledger=statusdemo.ledger(), shifts=rota), start)
     assert "| Week from | Captain | First-mate |" in md
     assert "| Wed 18 Nov 00:00 UTC (now) | [@alice](https://github.com/alice) | — |" in md
 
 
 def test_issue_links() -> None:
-    assert status.issue_link("https://github.com/a/b/issues/7") == status.Link(
+    assert status_view.issue_link("https://github.com/a/b/issues/7") == status_view.Link(
         "a/b#7", "https://github.com/a/b/issues/7"
     )
-    assert status.issue_link("ledger/members.yaml") == status.Link("ledger/members.yaml", None)
+    assert status_view.issue_link("ledger/members.yaml") == status_view.Link(
+        "ledger/members.yaml", None
+    )
 
 
 def test_as_of_is_the_newest_fact_not_the_clock() -> None:
     sources = statusdemo.sources()
-    assert status.view(sources, statusdemo.NOW).as_of == date(2026, 11, 17)
-    assert status.view(sources, statusdemo.NOW + timedelta(days=2)).as_of == date(2026, 11, 17)
+    assert status_view.view(sources, statusdemo.NOW).as_of == date(2026, 11, 17)
+    assert status_view.view(sources, statusdemo.NOW + timedelta(days=2)).as_of == date(2026, 11, 17)
 
 
 def test_post_mortems_of_the_last_four_weeks_with_titles(demo_md: str) -> None:
@@ -435,6 +441,6 @@ def test_a_waived_week_says_so() -> None:
         reason: str = "Waived: the tax pull request was closed unmerged."
         waived: bool = True
 
-    md = rendered(status.Sources(ledger=statusdemo.ledger(), tax=Waived()))
+    md = rendered(status_view.Sources(ledger=statusdemo.ledger(), tax=Waived()))
     text = section(dom(md), "This week's tax")[0].text
     assert text == "2026-W46: waived. Waived: the tax pull request was closed unmerged."

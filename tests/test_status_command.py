@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 import yaml
-from ante import rotation
 from ante.clock import parse_instant
-from ante.models import Entry
-from ante.store import Store
+from ante.core import rotation
+from ante.core.models import Entry
+from ante.files.journal import Store
 from gitbed import NOW, TeamRemote, run_ante
 from test_status import dom, headings, section
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
-from ante import awards
-from ante.awards import Person, Provenance
 from ante.context import Context
-from ante.models import Entry
+from ante.core import awards
+from ante.core.awards import Person, Provenance
+from ante.core.models import Entry
 from fakegithub import FakeGitHub
 from gitbed import TeamRemote, git, run_ante
 

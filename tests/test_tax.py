@@ -6,10 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from ante import metrics, tax
-from ante.metrics import WeekMetrics
-from ante.models import Entry, Member, TaxPolicy
-from ante.store import Store
+from ante.core import tax
+from ante.core.backlog import WeekMetrics
+from ante.core.models import Entry, Member, TaxPolicy
+from ante.files import backlog, tax_weeks
+from ante.files.journal import Store
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -165,29 +166,29 @@ def test_chips_per_issue_from_awards() -> None:
 
 
 def test_latest_reads_week_rate_reason_and_waiver(tmp_path: Path) -> None:
-    assert tax.latest(tmp_path) is None
+    assert tax_weeks.latest(tmp_path) is None
     store = Store(tmp_path)
     head = {"week": "2026-W47", "rate": 2, "reason": "47 open; 2 chips."}
     store.write_new_file(2026, "tax-2026-W47.yaml", [], head=head)
     store.write_new_file(
         2026, "tax-2026-W48.yaml", [], head={"week": "2026-W48", "rate": 1, "reason": "Waived: #3"}
     )
-    latest = tax.latest(tmp_path)
+    latest = tax_weeks.latest(tmp_path)
     assert latest is not None and (latest.week, latest.rate, latest.waived) == ("2026-W48", 1, True)
-    assert [t.week for t in tax.weeks_on_main(tmp_path)] == ["2026-W47", "2026-W48"]
-    assert not tax.weeks_on_main(tmp_path)[0].waived
+    assert [t.week for t in tax_weeks.weeks_on_main(tmp_path)] == ["2026-W47", "2026-W48"]
+    assert not tax_weeks.weeks_on_main(tmp_path)[0].waived
 
 
 def test_metrics_file_round_trip(tmp_path: Path) -> None:
-    assert metrics.load_history(tmp_path) == []
-    history = metrics.record([], WeekMetrics("2026-W47", 42, 6, 8))
-    history = metrics.record(history, WeekMetrics("2026-W46", 44, 5, 3))
-    history = metrics.record(history, WeekMetrics("2026-W47", 41, 6, 9))  # a re-run replaces
-    assert metrics.write(tmp_path, history) and not metrics.write(tmp_path, history)
-    text = (tmp_path / metrics.PATH).read_text()
+    assert backlog.load_history(tmp_path) == []
+    history = backlog.record([], WeekMetrics("2026-W47", 42, 6, 8))
+    history = backlog.record(history, WeekMetrics("2026-W46", 44, 5, 3))
+    history = backlog.record(history, WeekMetrics("2026-W47", 41, 6, 9))  # a re-run replaces
+    assert backlog.write(tmp_path, history) and not backlog.write(tmp_path, history)
+    text = (tmp_path / backlog.PATH).read_text()
     assert "- {week: 2026-W46, open: 44, opened: 5, closed: 3}\n" in text
     assert text.endswith("- {week: 2026-W47, open: 41, opened: 6, closed: 9}\n")
-    assert metrics.load_history(tmp_path) == [
+    assert backlog.load_history(tmp_path) == [
         WeekMetrics("2026-W46", 44, 5, 3),
         WeekMetrics("2026-W47", 41, 6, 9),
     ]
@@ -196,11 +197,11 @@ def test_metrics_file_round_trip(tmp_path: Path) -> None:
 def test_metrics_file_errors_name_the_line(tmp_path: Path) -> None:
     from ante.errors import DataError
 
-    path = tmp_path / metrics.PATH
+    path = tmp_path / backlog.PATH
     path.parent.mkdir(parents=True)
     path.write_text("weeks:\n- {week: 2026-W47, open: 4, opened: 1, closed: 1}\n- {week: W3}\n")
     with pytest.raises(DataError) as caught:
-        metrics.load_history(tmp_path)
+        backlog.load_history(tmp_path)
     assert any(p.line == 3 for p in caught.value.problems)
 
 
@@ -209,7 +210,7 @@ def test_validate_reports_a_bad_metrics_row(tmp_path: Path) -> None:
 
     team = tmp_path / "team"
     assert run_ante(["init", str(team), "--members", "alice"]).code == 0
-    path = team / metrics.PATH
+    path = team / backlog.PATH
     path.parent.mkdir(parents=True)
     path.write_text("weeks:\n- {week: 2026-W47, open: -1, opened: 1, closed: 1}\n")
     result = run_ante(["--repo", str(team), "validate"])

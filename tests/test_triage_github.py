@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import yaml
-from ante import intake_store
-from ante.intake import Note
+from ante.core.intake import Note
+from ante.files import intake_notes
 from fakegithub import FakeGitHub
 from gitbed import TeamRemote, git
 from intakekit import TAG, ante, ante_comments, record_closes, writes
@@ -104,7 +104,7 @@ def test_an_answer_takes_it_back_into_the_queue(
     assert issue.state == "open" and "needs-triage" not in issue.labels
     (body,) = ante_comments(github_fake, number)
     assert "thanks, this one stays in the queue" in body and "number 1" in body
-    note = intake_store.load_notes(team.workdir)[f"https://github.com/o/r/issues/{number}"]
+    note = intake_notes.load_notes(team.workdir)[f"https://github.com/o/r/issues/{number}"]
     assert note.asked is None and note.earliest is not None
 
 
@@ -146,7 +146,7 @@ def test_a_sweep_of_500_issues_reads_little_and_stops_at_the_operation_limit(
             issue = github_fake.issue("o/r", number)
             url = f"https://github.com/o/r/issues/{number}"
             notes[url] = Note(url, issue.updated_at, created, mine)
-    intake_store.save_notes(team.workdir, notes)
+    intake_notes.save_notes(team.workdir, notes)
     before = len(github_fake.calls)
     reads_before, writes_before = github_fake.count("GET"), writes(github_fake)
     out = triage(team, github_env, NOW)
@@ -163,14 +163,14 @@ def test_the_weekly_handoff_lists_what_was_swept(
 ) -> None:
     week = datetime(2026, 11, 25, 10, 5, tzinfo=UTC)  # the first handoff after `ante init`
     swept = [
-        intake_store.Swept(
+        intake_notes.Swept(
             date=date(2026, 11, 23), issue="https://github.com/o/r/issues/7", title="Fax", by="ante"
         ),
-        intake_store.Swept(
+        intake_notes.Swept(
             date=date(2026, 11, 10), issue="https://github.com/o/r/issues/3", title="Old", by="bob"
         ),
     ]
-    intake_store.record_sweeps(team.workdir, swept, week.date())
+    intake_notes.record_sweeps(team.workdir, swept, week.date())
     ante(team.workdir, github_env, week, "handoff", "--push")
     (handoff,) = [i for i in github_fake.issues("o/r") if "on-call-handoff" in i.labels]
     assert "### Swept from the overhead backlog" in (handoff.body or "")

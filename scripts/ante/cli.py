@@ -9,9 +9,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, clock
-from .context import Context
-from .errors import AnteError, DataError, UsageError
+from ante import __version__, clock
+from ante.context import Context
+from ante.errors import AnteError, DataError, UsageError
 
 # One module per command under ante.commands, each with add_parser(sub) and run(args, ctx).
 COMMANDS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
-from .errors import UsageError
+from ante.errors import UsageError
 
 
 def parse_instant(text: str, *, what: str = "--now") -> datetime:

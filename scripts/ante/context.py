@@ -10,11 +10,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .errors import Problem
-from .store import Store
+from ante.errors import Problem
+from ante.files.journal import Store
 
 if TYPE_CHECKING:
-    from .github import GitHubAdapter
+    from ante.github.adapter import GitHubAdapter
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Context:
         """The GitHub adapter, or None without a token (commands then say what they would do)."""
         if not self.environ.get("GITHUB_TOKEN", "").strip():
             return None  # and skip importing PyGithub: a third of a second per token-less run
-        from .github import connect
+        from ante.github.adapter import connect
 
         return connect(self.environ)
 

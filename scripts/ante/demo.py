@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from . import gitops
+from ante.files import gitrepo
 
 MEMBERS = ("alice", "bob", "carol", "dave", "erin", "frank")
 START = datetime(2026, 8, 19, 8, 0, tzinfo=UTC)  # a Wednesday: tax day and handoff day
@@ -95,9 +95,9 @@ def sandbox(root: Path, run: Runner) -> Path:
     code, out = run(["init", str(team), "--members", ",".join(MEMBERS)], START - timedelta(days=7))
     if code != 0:
         raise RuntimeError(out)
-    gitops.git(root, "init", "--quiet", "--bare", "--initial-branch=main", str(origin))
-    gitops.git(team, "remote", "add", "origin", str(origin))
-    gitops.git(team, "push", "--quiet", "-u", "origin", "main")
+    gitrepo.git(root, "init", "--quiet", "--bare", "--initial-branch=main", str(origin))
+    gitrepo.git(team, "remote", "add", "origin", str(origin))
+    gitrepo.git(team, "push", "--quiet", "-u", "origin", "main")
     return team
 
 
@@ -110,7 +110,7 @@ def play(root: Path, commands: frozenset[str], seed: int = 7) -> tuple[Path, Qua
     team = root / "team"
 
     def run(args: Sequence[str], when: datetime) -> tuple[int, str]:
-        from .cli import main
+        from ante.cli import main
 
         buffer = io.StringIO()
         env = {"ANTE_NOW": when.strftime("%Y-%m-%dT%H:%M:%SZ")}
@@ -169,7 +169,7 @@ def _workers(team: Path, rng: random.Random, busy_week: bool, backlog: int) -> l
     Low on chips, a developer works overhead to rebuild the stockpile; with chips in the bank
     they may skip it, and in a deadline week most do.
     """
-    from .store import Store
+    from ante.files.journal import Store
 
     balances = Store(team).load().balances()
     picks: list[str] = []
@@ -185,16 +185,18 @@ def _workers(team: Path, rng: random.Random, busy_week: bool, backlog: int) -> l
 
 
 def _record_backlog(team: Path, week_day: datetime, backlog: int, opened: int, closed: int) -> None:
-    from . import metrics
+    from ante.files import backlog as backlog_file
 
     year, num, _ = week_day.isocalendar()
-    row = metrics.WeekMetrics(f"{year}-W{num:02d}", backlog, opened, closed)
+    row = backlog_file.WeekMetrics(f"{year}-W{num:02d}", backlog, opened, closed)
 
     def apply() -> str | None:
-        history = metrics.record(metrics.load_history(team), row)
-        return f"ante: backlog metrics for {row.week}" if metrics.write(team, history) else None
+        history = backlog_file.record(backlog_file.load_history(team), row)
+        return (
+            f"ante: backlog metrics for {row.week}" if backlog_file.write(team, history) else None
+        )
 
-    gitops.publish(team, apply, [metrics.PATH])
+    gitrepo.publish(team, apply, [backlog_file.PATH])
 
 
 def _emergency(
@@ -254,12 +256,12 @@ def _weekly_tax(
     """The week's tax: proposed on its branch, reviewed, merged (what the tax PR does)."""
     year, num, _ = wednesday.isocalendar()
     week = f"{year}-W{num:02d}"
-    gitops.git(team, "checkout", "--quiet", "-b", f"ante/tax/{week}")
+    gitrepo.git(team, "checkout", "--quiet", "-b", f"ante/tax/{week}")
     code, _ = ante("tax", "--week", week, when=wednesday)
-    made = code == 0 and gitops.commit(team, ["ledger"], f"ante: weekly chip tax {week}")
-    gitops.git(team, "checkout", "--quiet", "main")
+    made = code == 0 and gitrepo.commit(team, ["ledger"], f"ante: weekly chip tax {week}")
+    gitrepo.git(team, "checkout", "--quiet", "main")
     if made:
-        gitops.git(
+        gitrepo.git(
             team,
             "-c",
             "user.name=reviewer",
@@ -272,7 +274,7 @@ def _weekly_tax(
             f"Merge weekly chip tax {week}",
             f"ante/tax/{week}",
         )
-        gitops.git(team, "push", "--quiet", "origin", "HEAD:main")
+        gitrepo.git(team, "push", "--quiet", "origin", "HEAD:main")
         ante("refresh", "--push", when=wednesday + timedelta(minutes=5))
         quarter.taxes.append(week)
-    gitops.git(team, "branch", "--quiet", "-D", f"ante/tax/{week}")
+    gitrepo.git(team, "branch", "--quiet", "-D", f"ante/tax/{week}")

@@ -6,9 +6,9 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from ante.ledger import Ledger
-from ante.models import Entry, Member, Policy
-from ante.store import Store, journal_text
+from ante.core.ledger import Ledger
+from ante.core.models import Entry, Member, Policy
+from ante.files.journal import Store, journal_text
 
 PER_YEAR = 25_000
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from ante import schedule
-from ante.rotation import Rotation
+from ante.core import schedule
+from ante.core.rotation import Rotation
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 

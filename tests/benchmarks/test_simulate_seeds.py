@@ -11,8 +11,8 @@ from __future__ import annotations
 import statistics
 
 import pytest
-from ante import simulate
-from ante.models import Policy
+from ante.core import simulate
+from ante.core.models import Policy
 
 SEEDS = range(1, 21)
 

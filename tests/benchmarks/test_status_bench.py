@@ -14,9 +14,12 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from ante import metrics, pages, render, rotation, rotation_store, status, status_data, tax
 from ante.clock import iso_week
 from ante.context import Context
+from ante.core import rotation
+from ante.files import backlog, emergencies, rotations, tax_weeks
+from ante.render import status_view, templates
+from ante.services import status_file
 from ledger_data import build
 
 NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
@@ -41,7 +44,7 @@ def history(repo: Path, logins: list[str]) -> None:
         opened = datetime(2016, 11, 20, 3, tzinfo=UTC) + timedelta(days=i, hours=i % 24)
         closed = f"closed: {(opened + timedelta(hours=3)).isoformat()}, " if i < 3649 else ""
         pm = f"postmortem: '{URL.format(100000 + i)}'" if i % 7 == 0 else "postmortem: null"
-        pages.append(
+        emergencies.append(
             f"- {{issue: '{URL.format(50000 + i)}', number: {50000 + i}, title: Page {i}, "
             f"rotation: product, opened: {opened.isoformat()}, "
             f"out_of_hours: {'true' if opened.hour < 9 else 'false'}, {closed}{pm}}}"
@@ -104,23 +107,23 @@ def test_status_renders_500_members_and_ten_years_in_under_a_second(tmp_path: Pa
     history(repo, logins)
     ctx = Context(repo=repo, now=NOW, environ={})
 
-    sources = status_data.load(repo, ctx.store, NOW)
-    view = status.view(sources, NOW)
-    text = render.render(repo, "STATUS.md.j2", **view.context())
+    sources = status_file.load(repo, ctx.store, NOW)
+    view = status_view.view(sources, NOW)
+    text = templates.render(repo, "STATUS.md.j2", **view.context())
     assert view.on_call and view.backlog and view.pages and view.tax and view.queue
     assert len(view.balances.rows) == 500 and text.count("\n| <img src=") >= 500
 
     reads = {
         "journal": ctx.store.load,
-        "pages": lambda: pages.load_pages(repo),
-        "rotation": lambda: rotation_store.upcoming(repo, NOW, status.SCHEDULE_WEEKS + 1),
-        "tax": lambda: tax.latest(repo),
-        "metrics": lambda: metrics.load_history(repo),
+        "pages": lambda: emergencies.load_pages(repo),
+        "rotation": lambda: rotations.upcoming(repo, NOW, status_view.SCHEDULE_WEEKS + 1),
+        "tax": lambda: tax_weeks.latest(repo),
+        "metrics": lambda: backlog.load_history(repo),
     }
     read_ms = {name: median_ms(action, runs=3) for name, action in reads.items()}
-    load_ms = median_ms(lambda: status_data.load(repo, ctx.store, NOW), runs=3)
+    load_ms = median_ms(lambda: status_file.load(repo, ctx.store, NOW), runs=3)
     render_ms = median_ms(
-        lambda: render.render(repo, "STATUS.md.j2", **status.view(sources, NOW).context())
+        lambda: templates.render(repo, "STATUS.md.j2", **status_view.view(sources, NOW).context())
     )
     process_ms = median_ms(
         lambda: subprocess.run(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..context import Context
-from ..errors import AnteError
+from ante.context import Context
+from ante.errors import AnteError
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -7,9 +7,9 @@ import json
 import tempfile
 from pathlib import Path
 
-from .. import cli, demo
-from ..context import Context
-from ..errors import AnteError
+from ante import cli, demo
+from ante.context import Context
+from ante.errors import AnteError
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,6 +42,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _log(team: Path) -> list[str]:
-    from .. import gitops
+    from ante.files import gitrepo
 
-    return gitops.git(team, "log", "--oneline").stdout.splitlines()
+    return gitrepo.git(team, "log", "--oneline").stdout.splitlines()

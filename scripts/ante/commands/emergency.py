@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .. import events, gitops, pages, render, rotation_store, yamlio
-from ..clock import parse_instant
-from ..context import Context
-from ..errors import AnteError
-from ..ics import role_title
-from ..pages import Page
-from ..rotation_store import Roster
-from . import status
+from ante.clock import parse_instant
+from ante.context import Context
+from ante.errors import AnteError
+from ante.files import emergencies, gitrepo, rotations, yamlio
+from ante.files.emergencies import Page
+from ante.files.rotations import Roster
+from ante.github import payloads
+from ante.render import templates
+from ante.render.ics import role_title
+from ante.services import status_file
 
 POSTMORTEM_LABEL = "postmortem"
 PAGE_MARKER, LINK_MARKER = "emergency", "postmortem"
@@ -48,7 +50,7 @@ class Emergency:
 
 def read_event(path: Path) -> Emergency | None:
     """The issue of an `issues` event, or None for any other event."""
-    payload = events.load_payload(path, forwarded=False)
+    payload = payloads.load_payload(path, forwarded=False)
     issue = payload.get("issue") if isinstance(payload, dict) else None
     if not isinstance(issue, dict) or "pull_request" in issue:
         return None
@@ -83,7 +85,7 @@ def rotation_for(rosters: list[Roster], labels: tuple[str, ...]) -> Roster | Non
 
 def new_page(ctx: Context, roster: Roster, event: Emergency) -> Page:
     opened = event.created if event.action == "opened" else min(ctx.now, event.closed or ctx.now)
-    roles = rotation_store.roles_at(ctx.repo, roster, opened)
+    roles = rotations.roles_at(ctx.repo, roster, opened)
     config = roster.config
     mate = config.roles[1] if len(config.roles) > 1 else None
     return Page(
@@ -139,7 +141,7 @@ def page_github(ctx: Context, roster: Roster, event: Emergency, page: Page) -> N
 
 def postmortem_github(ctx: Context, event: Emergency, page: Page) -> str | None:
     """The post-mortem issue's URL: found if it exists, opened otherwise."""
-    from ..github import marker_tag
+    from ante.github.adapter import marker_tag
 
     gh = ctx.github
     if gh is None:
@@ -157,7 +159,7 @@ def postmortem_github(ctx: Context, event: Emergency, page: Page) -> str | None:
         found = gh.search_issues(f"repo:{event.repo} is:issue label:{POSTMORTEM_LABEL}").items
         url = next((i.url for i in found if tag in i.body), None)
     if url is None:
-        body = render.render(
+        body = templates.render(
             ctx.repo,
             "postmortem.md.j2",
             emergency=event.url,
@@ -185,9 +187,9 @@ def postmortem_github(ctx: Context, event: Emergency, page: Page) -> str | None:
 
 def record(ctx: Context, page: Page) -> str | None:
     """Add or update the page's record; the commit message, or None when it was already so."""
-    if not pages.save(ctx.repo, page):
+    if not emergencies.save(ctx.repo, page):
         return None
-    status.write(ctx)
+    status_file.write(ctx)
     return f"ante emergency: {'closed' if page.closed else 'page'} #{page.number}"
 
 
@@ -199,12 +201,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if event is None or event.action not in ("opened", "labeled", "reopened", "closed"):
         ctx.say("not an issue being opened, labelled or closed: nothing to do")
         return 0
-    roster = rotation_for(rotation_store.load_rotations(ctx.repo), event.labels)
+    roster = rotation_for(rotations.load_rotations(ctx.repo), event.labels)
     if roster is None:
         ctx.say(f"#{event.number} carries no rotation's emergency label: nothing to do")
         return 0
-    known = pages.load_pages(ctx.repo, since=event.created)  # a page opens after its issue
-    page = pages.find(known, event.url) or new_page(ctx, roster, event)
+    known = emergencies.load_pages(ctx.repo, since=event.created)  # a page opens after its issue
+    page = emergencies.find(known, event.url) or new_page(ctx, roster, event)
     if event.action == "closed":
         page = page.model_copy(update={"closed": page.closed or event.closed or ctx.now})
         if page.postmortem is None:
@@ -212,7 +214,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     else:
         page_github(ctx, roster, event, page)
     if args.push:
-        result = gitops.publish(ctx.repo, lambda: record(ctx, page), ("ledger", "STATUS.md"))
+        result = gitrepo.publish(ctx.repo, lambda: record(ctx, page), ("ledger", "STATUS.md"))
         ctx.say(result.message or "page already recorded")
     else:
         ctx.say(record(ctx, page) or "page already recorded")

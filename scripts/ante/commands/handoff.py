@@ -14,12 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .. import duty, gitops, intake_store, pages, render, rotation_store, schedule, yamlio
-from ..context import Context
-from ..ics import role_title
-from ..rotation_store import Roster
-from . import rotation as rotation_command
-from . import status
+from ante.context import Context
+from ante.core import schedule
+from ante.files import emergencies, gitrepo, intake_notes, maintenance, rotations, yamlio
+from ante.files.rotations import Roster
+from ante.render import templates
+from ante.render.ics import role_title
+from ante.services import rotation as rotation_job
+from ante.services import status_file
 
 HANDOFF_LABEL = "on-call-handoff"
 PATHS = ("ledger", "rotations", "STATUS.md")
@@ -43,37 +45,35 @@ class LastWeek:
 
 
 def record(
-    ctx: Context, rosters: Sequence[Roster], queue: list[duty.QueueItem] | None
+    ctx: Context, rosters: Sequence[Roster], queue: list[maintenance.QueueItem] | None
 ) -> str | None:
     """Bring the files up to date (idempotent); the commit message, or None if nothing changed."""
     done: list[str] = []
     for roster in rosters:
         config, name = roster.config, roster.name
-        published = rotation_store.published(ctx.repo, name)
+        published = rotations.published(ctx.repo, name)
         fresh = schedule.to_freeze(config, published, ctx.now)
-        header = rotation_store.SCHEDULE_HEADER.format(name=name)
-        lines = [rotation_store.record_line(s) for s in fresh]
-        if rotation_store.append_shifts(
-            rotation_store.schedule_path(ctx.repo, name), header, lines
-        ):
+        header = rotations.SCHEDULE_HEADER.format(name=name)
+        lines = [rotations.record_line(s) for s in fresh]
+        if rotations.append_shifts(rotations.schedule_path(ctx.repo, name), header, lines):
             done.append(f"{name}: published {len(fresh)} week(s)")
-        served = rotation_store.served(ctx.repo, name)
+        served = rotations.served(ctx.repo, name)
         until = served[-1].end if served else None
         parts = schedule.served(config, published + fresh, until, ctx.now)
-        header = rotation_store.SHIFTS_HEADER.format(name=name)
-        lines = [rotation_store.record_line(s, share) for s, share in parts]
-        if rotation_store.append_shifts(rotation_store.shifts_path(ctx.repo, name), header, lines):
+        header = rotations.SHIFTS_HEADER.format(name=name)
+        lines = [rotations.record_line(s, share) for s, share in parts]
+        if rotations.append_shifts(rotations.shifts_path(ctx.repo, name), header, lines):
             done.append(f"{name}: recorded {len(parts)} served shift(s)")
-        if rotation_command.write_ics(ctx, roster):
+        if rotation_job.write_ics(ctx, roster):
             done.append(f"{name}: calendar")
     if queue is not None:
-        path = duty.queue_path(ctx.repo)
-        old = duty.load_queue(ctx.repo) if path.exists() else None
-        if old != duty.ordered(queue):
-            yamlio.write_text(path, duty.queue_text(queue, ctx.now))
+        path = maintenance.queue_path(ctx.repo)
+        old = maintenance.load_queue(ctx.repo) if path.exists() else None
+        if old != maintenance.ordered(queue):
+            yamlio.write_text(path, maintenance.queue_text(queue, ctx.now))
             done.append(f"queue: {len(queue)} issue(s)")
     if done:
-        status.write(ctx)
+        status_file.write(ctx)
         return "ante handoff: " + "; ".join(done)
     return None
 
@@ -81,15 +81,15 @@ def record(
 # ---- GitHub --------------------------------------------------------------------------------
 
 
-def read_queue(ctx: Context) -> list[duty.QueueItem] | None:
+def read_queue(ctx: Context) -> list[maintenance.QueueItem] | None:
     gh = ctx.github
     if gh is None or not gh.repository:
         return None
-    items: list[duty.QueueItem] = []
+    items: list[maintenance.QueueItem] = []
     for repo in _repositories(ctx):
-        found = gh.search_issues(f"repo:{repo} is:issue is:open label:{duty.DUTY_LABEL}")
-        items += [duty.item(i.number, i.title, i.url, i.labels, i.body) for i in found.items]
-    return duty.ordered(items)
+        found = gh.search_issues(f"repo:{repo} is:issue is:open label:{maintenance.DUTY_LABEL}")
+        items += [maintenance.item(i.number, i.title, i.url, i.labels, i.body) for i in found.items]
+    return maintenance.ordered(items)
 
 
 def closed_last_week(ctx: Context, start: datetime, end: datetime) -> int | None:
@@ -99,7 +99,7 @@ def closed_last_week(ctx: Context, start: datetime, end: datetime) -> int | None
     window = f"{yamlio.scalar(start)}..{yamlio.scalar(end)}"
     total = 0
     for repo in _repositories(ctx):
-        query = f"repo:{repo} is:issue is:closed label:{duty.DUTY_LABEL} closed:{window}"
+        query = f"repo:{repo} is:issue is:closed label:{maintenance.DUTY_LABEL} closed:{window}"
         total += gh.count_issues(query)
     return total
 
@@ -115,30 +115,34 @@ def marker(name: str, start: datetime) -> str:
 
 
 def issue_view(
-    ctx: Context, roster: Roster, week: schedule.Shift, queue: list[duty.QueueItem], last: LastWeek
+    ctx: Context,
+    roster: Roster,
+    week: schedule.Shift,
+    queue: list[maintenance.QueueItem],
+    last: LastWeek,
 ) -> dict[str, object]:
     config = roster.config
-    conflicts = rotation_store.conflicts_for(ctx.repo, roster, ctx.now)
+    conflicts = rotations.conflicts_for(ctx.repo, roster, ctx.now)
     pay = config.compensation
     return {
         "rotation": roster.name,
-        "week_start": rotation_command.local(roster, week.start),
-        "week_end": rotation_command.local(roster, week.end),
+        "week_start": rotation_job.local(roster, week.start),
+        "week_end": rotation_job.local(roster, week.end),
         "timezone": config.handoff.timezone,
         "roles": [(role_title(role), login) for role, login in week.roles.items()],
         "escalation": list(config.escalation),
         "queue": queue,
         "last": last,
-        "conflicts": [rotation_command.conflict_text(roster, c) for c in conflicts],
+        "conflicts": [rotation_job.conflict_text(roster, c) for c in conflicts],
         "compensation": f"{pay.amount} {pay.currency}" if pay.amount else None,
-        "swept": intake_store.swept_since(ctx.repo, (ctx.now - timedelta(days=7)).date()),
+        "swept": intake_notes.swept_since(ctx.repo, (ctx.now - timedelta(days=7)).date()),
     }
 
 
-def open_issue(ctx: Context, roster: Roster, queue: list[duty.QueueItem]) -> None:
+def open_issue(ctx: Context, roster: Roster, queue: list[maintenance.QueueItem]) -> None:
     """This week's handoff issue (once), and the previous weeks' closed."""
     config = roster.config
-    published = rotation_store.published(ctx.repo, roster.name)
+    published = rotations.published(ctx.repo, roster.name)
     moment = ctx.now + timedelta(microseconds=1)
     week = schedule.covering(schedule.plan(config, published, ctx.now, moment), ctx.now)
     if week is None:
@@ -146,12 +150,14 @@ def open_issue(ctx: Context, roster: Roster, queue: list[duty.QueueItem]) -> Non
         return
     shown = schedule.covering(schedule.apply_overrides(config, [week]), ctx.now) or week
     before = schedule.handoff_before(config, week.start - timedelta(microseconds=1))
-    recent = pages.load_pages(ctx.repo, since=before)
-    numbers = pages.count(recent, before, week.start, roster.name)
+    recent = emergencies.load_pages(ctx.repo, since=before)
+    numbers = emergencies.count(recent, before, week.start, roster.name)
     closed = closed_last_week(ctx, before, week.start)
     last = LastWeek(numbers.pages, numbers.in_hours, numbers.out_of_hours, closed)
     tag = marker(roster.name, week.start)
-    body = render.render(ctx.repo, "handoff.md.j2", **issue_view(ctx, roster, shown, queue, last))
+    body = templates.render(
+        ctx.repo, "handoff.md.j2", **issue_view(ctx, roster, shown, queue, last)
+    )
     body += f"\n{tag}\n"
     day = week.start.astimezone(config.zone).date()
     title = f"On-call handoff: {roster.name}, week of {day}"
@@ -176,7 +182,7 @@ def open_issue(ctx: Context, roster: Roster, queue: list[duty.QueueItem]) -> Non
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    rosters = rotation_store.load_rotations(ctx.repo)
+    rosters = rotations.load_rotations(ctx.repo)
     if not rosters:
         ctx.say("no rotations: nothing to hand off")
         return 0
@@ -185,13 +191,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ctx.say("no GITHUB_TOKEN: the maintenance queue snapshot is left as it was")
 
     def apply() -> str | None:
-        return record(ctx, rotation_store.load_rotations(ctx.repo), queue)
+        return record(ctx, rotations.load_rotations(ctx.repo), queue)
 
     if args.push:
-        result = gitops.publish(ctx.repo, apply, PATHS)
+        result = gitrepo.publish(ctx.repo, apply, PATHS)
         ctx.say(result.message or "records already up to date")
     else:
         ctx.say(apply() or "records already up to date")
-    for roster in rotation_store.load_rotations(ctx.repo):
-        open_issue(ctx, roster, queue if queue is not None else duty.load_queue(ctx.repo))
+    for roster in rotations.load_rotations(ctx.repo):
+        open_issue(ctx, roster, queue if queue is not None else maintenance.load_queue(ctx.repo))
     return 0

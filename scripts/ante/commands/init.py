@@ -6,12 +6,12 @@ import argparse
 import re
 from pathlib import Path
 
-from .. import gitops, scaffold, yamlio
-from ..context import Context
-from ..errors import AnteError, UsageError
-from ..ledger import grants_due
-from ..models import LOGIN
-from . import status
+from ante.context import Context
+from ante.core.ledger import grants_due
+from ante.core.models import LOGIN
+from ante.errors import AnteError, UsageError
+from ante.files import gitrepo, scaffold, yamlio
+from ante.services import status_file
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,10 +42,10 @@ def create(target: Path, logins: list[str], ctx: Context) -> Path:
     team = Context(repo=target, now=ctx.now, environ=ctx.environ, out=ctx.out, err=ctx.err)
     ledger = team.store.load()
     team.store.append(ledger, grants_due(ledger, today))
-    status.write(team)
-    if not gitops.is_repo(target):
-        gitops.git(target, "init", "--quiet", "--initial-branch=main")
-    gitops.commit(target, ["."], f"ante init: {len(logins)} members")
+    status_file.write(team)
+    if not gitrepo.is_repo(target):
+        gitrepo.git(target, "init", "--quiet", "--initial-branch=main")
+    gitrepo.commit(target, ["."], f"ante init: {len(logins)} members")
     return target
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from .. import gitops
-from ..context import Context
-from ..ledger import grants_due
-from . import status
+from ante.context import Context
+from ante.core.ledger import grants_due
+from ante.files import gitrepo
+from ante.services import status_file
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,7 +20,7 @@ def apply(ctx: Context) -> str | None:
     """Idempotent: the commit message for what changed, or None when nothing did."""
     ledger = ctx.store.load()
     granted = ctx.store.append(ledger, grants_due(ledger, ctx.now.date()))
-    rendered = status.write(ctx)
+    rendered = status_file.write(ctx)
     if not granted and not rendered:
         return None
     if granted:
@@ -31,7 +31,7 @@ def apply(ctx: Context) -> str | None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.push:
-        result = gitops.publish(ctx.repo, lambda: apply(ctx), ["ledger", "STATUS.md"])
+        result = gitrepo.publish(ctx.repo, lambda: apply(ctx), ["ledger", "STATUS.md"])
         message = result.message or "nothing changed"
     else:
         message = apply(ctx) or "nothing changed"

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from .. import rotation_store
-from ..context import Context
-from ..errors import UsageError
+from ante.context import Context
+from ante.errors import UsageError
+from ante.files import rotations
 
 CENT = Decimal("0.01")
 
@@ -56,13 +56,11 @@ def _day(text: str | None, flag: str) -> date | None:
 
 
 def report(ctx: Context, name: str | None, start: date | None, end: date) -> list[Row]:
-    rosters = (
-        [rotation_store.find(ctx.repo, name)] if name else rotation_store.load_rotations(ctx.repo)
-    )
+    rosters = [rotations.find(ctx.repo, name)] if name else rotations.load_rotations(ctx.repo)
     rows: dict[tuple[str, str], Row] = {}
     for roster in rosters:
         pay = roster.config.compensation
-        for record in rotation_store.served(ctx.repo, roster.name):
+        for record in rotations.served(ctx.repo, roster.name):
             day = record.start.astimezone(roster.config.zone).date()
             last = record.end.astimezone(roster.config.zone).date()
             if end < day or (start is not None and last < start):

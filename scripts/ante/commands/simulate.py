@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from .. import simulate
-from ..context import Context
-from ..errors import UsageError
-from ..models import Policy
+from ante.context import Context
+from ante.core import simulate
+from ante.core.models import Policy
+from ante.errors import UsageError
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -4,32 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from .. import render, status, status_data, yamlio
-from ..context import Context
+from ante.context import Context
+from ante.services.status_file import write
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("status", help="render STATUS.md from templates/STATUS.md.j2")
     p.add_argument("--out", help="where to write (default STATUS.md in the repo; - for stdout)")
     p.set_defaults(run=run)
-
-
-def build(ctx: Context) -> str:
-    sources = status_data.load(ctx.repo, ctx.store, ctx.now)
-    return render.render(ctx.repo, "STATUS.md.j2", **status.view(sources, ctx.now).context())
-
-
-def write(ctx: Context, out: str | None = None) -> bool:
-    """Render and write STATUS.md; False when the file already said exactly this."""
-    text = build(ctx)
-    if out == "-":
-        ctx.out.write(text)
-        return True
-    target = ctx.repo / (out or "STATUS.md")
-    if target.exists() and target.read_text(encoding="utf-8") == text:
-        return False
-    yamlio.write_text(target, text)
-    return True
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import argparse
 
-from .. import intake, intake_store
-from ..context import Context
-from . import intake as intake_command
+from ante.context import Context
+from ante.core import intake
+from ante.files import intake_notes
+from ante.services import intake as intake_job
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,29 +34,29 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace, ctx: Context) -> int:
     policy = ctx.store.policy()
     gh = ctx.github
-    repos = intake_command.repositories(ctx, policy)
+    repos = intake_job.repositories(ctx, policy)
     if gh is None or not repos:
         ctx.say("no GitHub token (or repository): nothing read, nothing swept")
         return 0
-    issues = intake_command.open_overhead(gh, repos, policy)
+    issues = intake_job.open_overhead(gh, repos, policy)
     reads = max(1, -(-len(issues) // 100))
-    notes = intake_store.load_notes(ctx.repo)
+    notes = intake_notes.load_notes(ctx.repo)
     plan = intake.sweep(
         issues,
         notes,
         policy.intake,
         ctx.now,
         budget=policy.intake.max_operations - reads,
-        recorded=intake_command.pace(ctx, policy),
+        recorded=intake_job.pace(ctx, policy),
     )
-    intake_command.report(ctx, "ante triage", plan, dry_run=args.dry_run)
+    intake_job.report(ctx, "ante triage", plan, dry_run=args.dry_run)
     if args.dry_run:
         for skip in plan.skipped:
             if skip.why.startswith("exempt"):
                 ctx.say(f"  skip {skip.url}: {skip.why}")
         return 0
-    changes, swept = intake_command.carry_out(ctx, gh, plan.steps, policy)
-    complete = len(issues) < intake_command.SEARCH_LIMIT
-    changes = intake_command.forgotten(notes, issues, complete) | changes
-    intake_command.publish(ctx, changes, swept, push=args.push, what="triage: weekly sweep")
+    changes, swept = intake_job.carry_out(ctx, gh, plan.steps, policy)
+    complete = len(issues) < intake_job.SEARCH_LIMIT
+    changes = intake_job.forgotten(notes, issues, complete) | changes
+    intake_job.publish(ctx, changes, swept, push=args.push, what="triage: weekly sweep")
     return 0

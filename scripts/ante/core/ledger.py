@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from .models import Entry, Member, Policy
+from ante.core.models import Entry, Member, Policy
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ rounded to nearest: the tax falls rather than charge for work that is not there,
 backlog settles between half the target and the target. Always within the policy's min/max,
 and one chip up or down a week at most. See `ante simulate` for how this plays out.
 
-`weeks_on_main` and `latest` read the tax files (the only I/O here: catch-up and STATUS.md).
+Reading the tax files from a checkout lives in `ante.files.tax_weeks`.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
-from . import clock, yamlio
-from .metrics import WeekMetrics
-from .models import Entry, JournalFile, Member, Policy, TaxPolicy
+from ante import clock
+from ante.core.backlog import WeekMetrics
+from ante.core.models import Entry, Member, Policy, TaxPolicy
 
 WAIVED = "Waived"  # a tax file whose reason starts so collected nothing: its PR was closed
 
@@ -272,22 +271,3 @@ class TaxWeek:
 
 def file_name(week: str) -> str:
     return f"tax-{week}.yaml"
-
-
-def weeks_on_main(repo: Path) -> list[TaxWeek]:
-    """Every week's tax file in the checkout, oldest first."""
-    paths = (repo / "ledger" / "journal").glob("*/tax-*.yaml")
-    return [_read(repo, path) for path in sorted(paths, key=lambda p: p.name)]
-
-
-def _read(repo: Path, path: Path) -> TaxWeek:
-    journal = yamlio.load(path, JournalFile, repo, empty={})
-    week = journal.week or path.stem.removeprefix("tax-")
-    return TaxWeek(week, journal.rate or 0, journal.reason or "", yamlio.display(path, repo))
-
-
-def latest(repo: Path) -> TaxWeek | None:
-    """The newest week's tax on main (rate and reason), for STATUS.md; None before the first."""
-    paths = (repo / "ledger" / "journal").glob("*/tax-*.yaml")
-    newest = max(paths, key=lambda p: p.name, default=None)
-    return _read(repo, newest) if newest is not None else None

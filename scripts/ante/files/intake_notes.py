@@ -14,9 +14,9 @@ from pathlib import Path
 
 from pydantic import Field
 
-from . import yamlio
-from .intake import Note
-from .models import Strict
+from ante.core.intake import Note
+from ante.core.models import Strict
+from ante.files import yamlio
 
 NOTES = "ledger/intake.yaml"
 SWEEPS = "ledger/sweeps.yaml"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pydantic import Field
 
-from . import yamlio
-from .models import Strict
+from ante.core.models import Strict
+from ante.files import yamlio
 
 DUTY_LABEL = "product-maintenance-duty"
 QUEUE_HEADER = (

@@ -13,10 +13,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import yamlio
-from .errors import DataError, Problem
-from .ledger import Ledger, check
-from .models import Entry, JournalFile, Member, MembersFile, Opening, Policy
+from ante.core.ledger import Ledger, check
+from ante.core.models import Entry, JournalFile, Member, MembersFile, Opening, Policy
+from ante.errors import DataError, Problem
+from ante.files import yamlio
 
 JOURNAL_HEADER = (
     "# Chip journal for {period}, written by ante. Append-only: never edit or delete an entry;\n"

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from . import clock
-from .errors import UsageError
-from .models import Entry, Member, Policy
+from ante import clock
+from ante.core.models import Entry, Member, Policy
+from ante.errors import UsageError
 
 # `issues` actions that can change what an issue is worth (the state decides, not the action).
 ACTIONS = ("closed", "reopened", "labeled", "unlabeled", "assigned", "unassigned")

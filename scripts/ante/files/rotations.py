@@ -7,7 +7,7 @@ ledger/schedule/<name>.yaml    published weeks: the frozen horizon and everythin
 ledger/shifts/<name>.yaml      served shifts with overrides applied (written by ante at each
                                handoff, append-only): history, pay, who was on call when
 ledger/queue.yaml              the product-maintenance-duty queue at the last handoff
-ledger/pages/<YYYY>.yaml       emergency pages (see pages.py)
+ledger/pages/<YYYY>.yaml       emergency pages (see files/emergencies.py)
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from pathlib import Path
 import yaml
 from pydantic import Field, field_validator
 
-from . import schedule, yamlio
-from .duty import QueueItem, load_queue
-from .errors import DataError, Problem
-from .models import Login, Strict
-from .rotation import Rotation, check
-from .schedule import Shift
+from ante.core import schedule
+from ante.core.models import Login, Strict
+from ante.core.rotation import Rotation, check
+from ante.core.schedule import Shift
+from ante.errors import DataError, Problem
+from ante.files import yamlio
+from ante.files.maintenance import QueueItem, load_queue
 
 __all__ = [
     "QueueItem",
@@ -112,7 +113,7 @@ def load_rotations(repo: Path) -> list[Roster]:
 
 def find(repo: Path, name: str | None) -> Roster:
     """The named rotation, or the first one."""
-    from .errors import AnteError
+    from ante.errors import AnteError
 
     rosters = load_rotations(repo)
     if not rosters:
@@ -216,18 +217,17 @@ def conflicts_for(repo: Path, roster: Roster, now: datetime) -> list[schedule.Co
 # ---- validate and init ---------------------------------------------------------------------
 
 
-def check_files(ctx: object, args: object) -> list[Problem]:
+def check_files(repo: Path) -> list[Problem]:
     """`ante validate`: rotation files, and the history ante wrote for them."""
-    from .duty import load_queue
-    from .pages import load_pages
+    from ante.files.emergencies import load_pages
+    from ante.files.maintenance import load_queue
 
     problems: list[Problem] = []
     try:
-        rosters = load_rotations(ctx.repo)  # type: ignore[attr-defined]
+        rosters = load_rotations(repo)
     except DataError as exc:
         problems.extend(exc.problems)
         rosters = []
-    repo: Path = ctx.repo  # type: ignore[attr-defined]
     loaders = [lambda r=r: published(repo, r.name) for r in rosters]
     loaders += [lambda r=r: served(repo, r.name) for r in rosters]
     loaders += [lambda: load_pages(repo), lambda: load_queue(repo)]
@@ -242,7 +242,7 @@ def check_files(ctx: object, args: object) -> list[Problem]:
 def example_files(logins: list[str] | tuple[str, ...], today: date) -> dict[str, str]:
     """`ante init`: a rotation with the members as volunteers from today, already published
     for the frozen horizon so the first weeks never move."""
-    from .rotation import example
+    from ante.core.rotation import example
 
     text = example(list(logins), today)
     config = Rotation.model_validate(yaml.safe_load(text))

@@ -21,7 +21,7 @@ from github import Auth, Github, GithubException
 from github.GithubRetry import GithubRetry
 from urllib3.response import BaseHTTPResponse
 
-from .errors import AnteError
+from ante.errors import AnteError
 
 DEFAULT_API_URL = "https://api.github.com"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})

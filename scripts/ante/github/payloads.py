@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .errors import AnteError
+from ante.errors import AnteError
 
 
 def load_payload(path: Path, *, forwarded: bool = True) -> Any:

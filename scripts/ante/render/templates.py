@@ -10,8 +10,7 @@ from typing import Any
 
 import jinja2
 
-ANTE_ROOT = Path(__file__).resolve().parents[2]
-BUILTIN_TEMPLATES = ANTE_ROOT / "templates"
+from ante.resources import BUILTIN_TEMPLATES
 
 
 def environment(repo: Path) -> jinja2.Environment:

@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from . import yamlio
-from .render import ANTE_ROOT
+from ante.files import yamlio
+from ante.resources import ANTE_ROOT
 
 # What `ante init` copies from ante's own tree into a new team repo.
 TEMPLATE_PARTS = (".github", "scripts/ante", "templates", "pyproject.toml")
@@ -102,7 +102,7 @@ EXTRA_FILES: list[Callable[[Sequence[str], date], dict[str, str]]] = []
 
 
 def _rotation_example(logins: Sequence[str], today: date) -> dict[str, str]:
-    from .rotation_store import example_files  # the on-call rotation, published ahead
+    from ante.files.rotations import example_files  # the on-call rotation, published ahead
 
     return example_files(logins, today)
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from . import yamlio
-from .models import Strict
+from ante.core.models import Strict
+from ante.files import yamlio
 
 PAGES_HEADER = (
     "# Emergency pages (issues labelled product-emergency), written by ante.\n"

@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .clock import utc_text
-from .errors import DataError, Problem
+from ante.clock import utc_text
+from ante.errors import DataError, Problem
 
 try:  # libyaml is an order of magnitude faster on big journals
     from yaml import CSafeLoader as SafeLoader

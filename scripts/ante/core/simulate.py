@@ -19,10 +19,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from . import awards, clock, tax
-from .ledger import Ledger, grants_due
-from .metrics import WeekMetrics
-from .models import Member, Policy, TaxPolicy
+from ante import clock
+from ante.core import awards, tax
+from ante.core.backlog import WeekMetrics
+from ante.core.ledger import Ledger, grants_due
+from ante.core.models import Member, Policy, TaxPolicy
 
 START = date(2026, 1, 5)  # a Monday: week 2026-W02
 SMALL_WORK, LARGE_WORK = 1, 3  # units of effort

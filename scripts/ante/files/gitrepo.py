@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import AnteError
+from ante.errors import AnteError
 
 BOT_NAME = "ante"
 BOT_EMAIL = "ante@users.noreply.github.com"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from .rotation import Override, Rotation, Volunteer
+from ante.core.rotation import Override, Rotation, Volunteer
 
 NEVER = datetime.min.replace(tzinfo=UTC)
 

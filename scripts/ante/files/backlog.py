@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from . import yamlio
-from .models import Strict
+from ante.core.backlog import WeekMetrics
+from ante.core.models import Strict
+from ante.files import yamlio
 
 if TYPE_CHECKING:
-    import argparse
-
-    from .context import Context
-    from .errors import Problem
+    from ante.errors import Problem
 
 PATH = "ledger/metrics/backlog.yaml"
 WEEK = r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$"
@@ -30,20 +27,6 @@ HEADER = (
     "# The overhead backlog per ISO week, written by `ante tax`; do not edit by hand.\n"
     "# open: overhead issues open when the week was recorded; opened/closed: during the week.\n"
 )
-
-
-@dataclass(frozen=True, order=True)
-class WeekMetrics:
-    week: str  # 2026-W47 (ISO weeks sort as text)
-    open: int
-    opened: int
-    closed: int
-
-    def line(self) -> str:
-        return (
-            f"- {{week: {self.week}, open: {self.open}, "
-            f"opened: {self.opened}, closed: {self.closed}}}"
-        )
 
 
 class _Row(Strict):
@@ -89,9 +72,9 @@ def write(repo: Path, history: Iterable[WeekMetrics]) -> bool:
     return True
 
 
-def check_file(ctx: Context, args: argparse.Namespace) -> list[Problem]:
+def check_file(repo: Path) -> list[Problem]:
     """`ante validate`: the metrics file parses (a bad row raises DataError at its line)."""
-    load_history(ctx.repo)
+    load_history(repo)
     return []
 
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
 
-from .clock import iso_week, week_start
-from .models import IntakePolicy
+from ante.clock import iso_week, week_start
+from ante.core.models import IntakePolicy
 
 # GitHub stamps an issue's updated_at and ante's comment within a moment of each other.
 SKEW = timedelta(seconds=5)

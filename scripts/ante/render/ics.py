@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from icalendar import Calendar, Event
 
-from .schedule import Shift
+from ante.core.schedule import Shift
 
 PRODID = "-//ante//on-call rotation//EN"
 

@@ -1,0 +1,235 @@
+"""The work behind `ante award`; its command module only turns arguments into a call."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ante.context import Context
+from ante.core import awards, comment
+from ante.core.awards import IssueFacts, Person, Plan, Provenance
+from ante.core.ledger import Ledger
+from ante.core.models import Entry, JournalFile
+from ante.errors import AnteError
+from ante.files import gitrepo, yamlio
+from ante.github import payloads
+from ante.render import templates
+from ante.services import status_file
+
+if TYPE_CHECKING:
+    from ante.github.adapter import GitHubAdapter, Issue, Timeline
+
+
+LEDGER_PATHS = ("ledger", "STATUS.md")
+
+
+# Pushes race only when runs overlap (e.g. sync and a forwarded event from another repo); a
+# writer that keeps losing retries quickly at first, then backs off, for up to about a minute.
+PUSH_ATTEMPTS, PUSH_DELAY = 30, 0.05
+
+
+@dataclass
+class Case:
+    """One issue on its way to the journal, with what GitHub told us about it."""
+
+    issue: IssueFacts
+    provenance: Provenance = field(default_factory=Provenance)
+    trusted: frozenset[str] = frozenset()
+    timeline: Timeline | None = None
+    plan: Plan | None = None
+
+
+ISSUE_REF = re.compile(r"^(?:https?://[^/]+/)?(?P<repo>[\w.-]+/[\w.-]+)(?:#|/issues/)(?P<n>\d+)$")
+
+
+def read_event(path: Path, ctx: Context) -> tuple[str, IssueFacts]:
+    """The action and issue of an `issues` event, or of one forwarded or named by hand."""
+    payload = payloads.load_payload(path)
+    if isinstance(payload, dict) and "workflow" in payload and "inputs" in payload:
+        return "dispatched", fetch_issue(ctx, (payload.get("inputs") or {}).get("issue"))
+    try:
+        return awards.from_event(payload)
+    except awards.PayloadError as exc:
+        raise AnteError(f"{path}: {exc}; nothing changed") from None
+
+
+def fetch_issue(ctx: Context, ref: object) -> IssueFacts:
+    """`owner/repo#12` or the issue's URL, as GitHub has it now (workflow_dispatch)."""
+    found = ISSUE_REF.match(str(ref or "").strip())
+    if found is None:
+        raise AnteError(f"input `issue`: expected owner/repo#12 or an issue URL, got {ref!r}")
+    if ctx.github is None:
+        raise AnteError("applying an issue by name needs GITHUB_TOKEN; nothing changed")
+    return facts_from_issue(ctx.github.issue(found["repo"], int(found["n"])))
+
+
+def facts_from_issue(issue: Issue) -> IssueFacts:
+    """The adapter's issue (REST or search shape) as award facts."""
+    closer = issue.closed_by
+    return IssueFacts(
+        repo=issue.repo,
+        number=issue.number,
+        url=issue.url,
+        title=issue.title,
+        state=issue.state,
+        state_reason=issue.state_reason,
+        labels=issue.labels,
+        assignees=tuple(Person(login, awards.is_bot(login)) for login in issue.assignees),
+        created_at=issue.created_at,
+        updated_at=issue.updated_at,
+        closer=Person(closer, awards.is_bot(closer)) if closer else None,
+    )
+
+
+def provenance(timeline: Timeline) -> Provenance:
+    labelers: dict[str, str] = {}
+    closer: str | None = None
+    latest = None
+    for event in timeline.events:
+        if event.kind == "labeled" and event.label and event.actor:
+            labelers[event.label.lower()] = event.actor
+        elif event.kind == "closed" and event.actor:
+            closer = event.actor
+        if event.kind in awards.STATE_EVENTS and event.created_at is not None:
+            latest = event.created_at if latest is None else max(latest, event.created_at)
+    return Provenance(labelers, closer, known=True, latest=latest)
+
+
+def investigate(
+    gh: GitHubAdapter | None, case: Case, ledger: Ledger, *, with_timeline: bool = True
+) -> None:
+    """Fill in who labelled and closed the issue and who is trusted: ≤ 2 API calls."""
+    if gh is None:
+        return
+    if with_timeline:
+        case.timeline = gh.timeline(case.issue.repo, case.issue.number)
+        case.provenance = provenance(case.timeline)
+    else:
+        case.provenance = Provenance(known=True)
+    trusted: set[str] = set()
+    for login in awards.needs_permission(case.issue, ledger.policy, case.provenance):
+        if gh.permission(case.issue.repo, login) in awards.TRUSTED_ROLES:
+            trusted.add(login)
+    case.trusted = frozenset(trusted)
+
+
+def post_comment(ctx: Context, gh: GitHubAdapter, case: Case, balances: dict[str, int]) -> bool:
+    """Create or edit ante's one comment on the issue; False when nothing needed saying."""
+    from ante.github.adapter import Timeline, TimelineEvent, marker_tag
+
+    assert case.plan is not None
+    if case.plan.stale:  # a newer event's run says what is true now
+        return False
+    if case.timeline is None and not case.plan.changed and not case.plan.shares:
+        return False
+    if case.timeline is None:  # not read yet (sync): its comments are enough
+        found = gh.comments(case.issue.repo, case.issue.number)
+        events = (TimelineEvent("commented", c.author, c.created_at, comment=c) for c in found)
+        case.timeline = Timeline(tuple(events))
+    tag = marker_tag(comment.MARKER)
+    existing = next((c for c in case.timeline.comments if c.body.startswith(tag)), None)
+    if existing is None and not case.plan.changed and not case.plan.shares:
+        return False
+    view = awards.comment_view(case.plan, ctx.store.policy(), balances)
+    section = templates.render(
+        ctx.repo,
+        "award-comment.md.j2",
+        checked=case.provenance.known,
+        members_url=_members_url(ctx),
+        **view,
+    )
+    old = existing.body[len(tag) :].lstrip("\n") if existing else None
+    body = comment.compose(old, "award", section)
+    gh.upsert_comment(
+        case.issue.repo, case.issue.number, comment.MARKER, body, known_timeline=case.timeline
+    )
+    return True
+
+
+def _members_url(ctx: Context) -> str:
+    team = ctx.environ.get("GITHUB_REPOSITORY")
+    if not team:
+        return "ledger/members.yaml"
+    server = (ctx.environ.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
+    return f"{server}/{team}/blob/HEAD/ledger/members.yaml"
+
+
+def earlier_history(
+    ctx: Context, ledger: Ledger, issues: Sequence[IssueFacts]
+) -> dict[str, list[Entry]]:
+    """Entries about `issues` in closed periods: read only for issues older than this period."""
+    if ledger.period is None:
+        return {}
+    oldest = min((i.created_at.year for i in issues), default=ledger.period)
+    if oldest >= ledger.period:
+        return {}
+    refs = {i.url for i in issues if i.created_at.year < ledger.period}
+    found: dict[str, list[Entry]] = {}
+    for period in ctx.store.periods():
+        if oldest <= period < ledger.period:
+            for path in ctx.store.period_files(period):
+                journal = yamlio.read(path, ctx.repo).validate(JournalFile, empty={})
+                for entry in journal.entries:
+                    if entry.ref in refs:
+                        found.setdefault(entry.ref, []).append(entry)
+    return found
+
+
+def apply(ctx: Context, cases: Sequence[Case], earlier: dict[str, list[Entry]]) -> list[Plan]:
+    """Plan and append every case's entries to the working tree; re-render STATUS.md."""
+    ledger = ctx.store.load()
+    today = ctx.now.date()
+    plans: list[Plan] = []
+    for case in cases:
+        wanted = awards.shares(
+            case.issue, ledger.policy, ledger.members, case.provenance, case.trusted
+        )
+        past = earlier.get(case.issue.url, []) + ledger.entries_for(case.issue.url)
+        case.plan = awards.reconcile(
+            case.issue, ledger.policy, wanted, past, today, case.provenance
+        )
+        try:
+            ctx.store.append(ledger, list(case.plan.entries))
+        except ValueError as exc:
+            raise AnteError(f"{case.issue.key}: {exc}; nothing changed") from None
+        plans.append(case.plan)
+    if any(plan.changed for plan in plans):
+        status_file.write(ctx)
+    return plans
+
+
+def record(ctx: Context, cases: Sequence[Case], *, push: bool) -> list[Plan]:
+    """Apply to the working tree, or with `push` commit and push (re-applying after conflicts)."""
+    ledger = ctx.store.load()
+    earlier = earlier_history(ctx, ledger, [case.issue for case in cases])
+    if not push:
+        return apply(ctx, cases, earlier)
+    plans: list[Plan] = []
+
+    def attempt() -> str | None:
+        plans[:] = apply(ctx, cases, earlier)
+        return awards.commit_message(plans)
+
+    result = gitrepo.publish(
+        ctx.repo, attempt, LEDGER_PATHS, attempts=PUSH_ATTEMPTS, base_delay=PUSH_DELAY
+    )
+    if result.changed:
+        ctx.say(f"pushed after {result.attempts} attempt(s): {result.message.splitlines()[0]}")  # type: ignore[union-attr]
+    return plans
+
+
+def report(ctx: Context, plan: Plan) -> None:
+    key = plan.issue.key
+    if plan.stale:
+        ctx.say(f"nothing to do: the event for {key} is older than one already applied")
+    elif plan.changed:
+        ctx.say(f"{key}: {plan.headline()}")
+        ctx.summary(f"### ante award\n\n{key}: {plan.headline()}")
+    else:
+        ctx.say(f"nothing to do: the journal already matches {key}")
+    for share in plan.shares:
+        if share.refusal:
+            ctx.say(f"  @{share.login}: no chips, {share.refusal}")

@@ -1,0 +1,385 @@
+"""The work behind `ante intake`; its command module only turns arguments into a call."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ante.clock import utc_text
+from ante.context import Context
+from ante.core import awards, comment, intake
+from ante.core.intake import Note, Step
+from ante.core.models import Policy
+from ante.errors import AnteError
+from ante.files import backlog, gitrepo, intake_notes
+from ante.github import payloads
+from ante.render import templates
+from ante.services import status_file
+from ante.services.tax import backlog_query
+
+if TYPE_CHECKING:
+    from ante.github.adapter import Comment, GitHubAdapter, Issue, Timeline
+
+
+PATHS = ("ledger", "STATUS.md")
+
+
+ACK_ACTIONS = ("opened", "labeled", "reopened", "unlabeled", "transferred")
+
+
+SEARCH_LIMIT = 1000  # GitHub's search stops here
+
+
+ISSUE_URL = re.compile(r"/(?P<repo>[\w.-]+/[\w.-]+)/issues/(?P<number>\d+)$")
+
+
+def repositories(ctx: Context, policy: Policy) -> list[str]:
+    team = ctx.environ.get("GITHUB_REPOSITORY")
+    return list(dict.fromkeys([r for r in [team, *policy.repositories] if r]))
+
+
+def open_overhead(gh: GitHubAdapter, repos: list[str], policy: Policy) -> tuple[Issue, ...]:
+    """Every open overhead issue, oldest first: one search request per 100 issues."""
+    query = f"{backlog_query(repos, policy)} is:open"
+    found = gh.search_issues(query, sort="created", order="asc", limit=SEARCH_LIMIT)
+    return tuple(i for i in found.items if not i.is_pull)
+
+
+def pace(ctx: Context, policy: Policy) -> intake.Pace:
+    return intake.pace(backlog.load_history(ctx.repo), policy.intake.history_weeks)
+
+
+def section(ctx: Context, state: str, policy: Policy, **view: Any) -> str:
+    """The intake section's text for `state` (see templates/intake-comment.md.j2)."""
+    defaults: dict[str, Any] = {
+        "position": None,
+        "earliest": None,
+        "latest": None,
+        "pace": intake.Pace(0, 0.0, 0.0, 0.0),
+        "stale_days": policy.intake.stale_days,
+        "grace_days": policy.intake.grace_days,
+        "since": None,
+        "close_on": None,
+        "label": policy.intake.triage_label,
+        "closer": None,
+        "swept": False,
+        "day": ctx.now.date(),
+    }
+    return templates.render(ctx.repo, "intake-comment.md.j2", state=state, **(defaults | view))
+
+
+def queued(ctx: Context, policy: Policy, guess: intake.Estimate, state: str = "queued") -> str:
+    return section(
+        ctx,
+        state,
+        policy,
+        position=guess.position,
+        earliest=guess.earliest,
+        latest=guess.latest,
+        pace=guess.pace,
+    )
+
+
+@dataclass(frozen=True)
+class Written:
+    comment: Comment
+    shared: bool  # the comment holds other sections too
+
+
+def existing(gh: GitHubAdapter, issue: Issue, note: Note | None, reads: int) -> Timeline:
+    """What ante needs to know of the issue's comments to edit its own (≤ 1 read when planned)."""
+    from ante.github.adapter import Comment, Timeline, TimelineEvent
+
+    if reads:
+        found = gh.comments(issue.repo, issue.number)
+        return Timeline(
+            tuple(TimelineEvent("commented", c.author, c.created_at, comment=c) for c in found)
+        )
+    if note is not None and note.comment is not None:
+        # Nobody touched the issue since ante wrote its comment alone: it is what ante wrote.
+        mine = Comment(note.comment, "", _tag(), note.touched, note.touched, "")
+        return Timeline((TimelineEvent("commented", None, note.touched, comment=mine),))
+    return Timeline(())  # no comments at all
+
+
+def write_section(gh: GitHubAdapter, issue: Issue, known: Timeline, text: str) -> Written:
+    """Set the intake section of ante's one comment, keeping the other sections."""
+    tag = _tag()
+    mine = next((c for c in known.comments if c.body.startswith(tag)), None)
+    old = mine.body[len(tag) :].lstrip("\n") if mine and mine.body != tag else None
+    body = comment.compose(old, "intake", text)
+    written = gh.upsert_comment(
+        issue.repo, issue.number, comment.MARKER, body, known_timeline=known
+    )
+    others = set(comment.sections(body)) - {"intake"}
+    return Written(written, bool(others))
+
+
+def _tag() -> str:
+    from ante.github.adapter import marker_tag
+
+    return marker_tag(comment.MARKER)
+
+
+def publish(
+    ctx: Context,
+    notes: Mapping[str, Note | None],
+    swept: Sequence[intake_notes.Swept],
+    *,
+    push: bool,
+    what: str,
+) -> None:
+    """Record the notes and sweeps in the repository (committed and pushed under --push)."""
+
+    def apply() -> str | None:
+        changed = intake_notes.save_notes(ctx.repo, notes) if notes else False
+        if swept and intake_notes.record_sweeps(ctx.repo, swept, ctx.now.date()):
+            changed = True
+            status_file.write(ctx)
+        return f"ante {what}" if changed else None
+
+    if not push:
+        apply()
+        return
+    result = gitrepo.publish(ctx.repo, apply, PATHS)
+    if result.changed:
+        ctx.say(f"pushed: {result.message}")
+
+
+def read_event(path: Path) -> tuple[str, awards.IssueFacts, int, str | None]:
+    """The action, the issue, how many comments it has, and who sent the event."""
+    payload = payloads.load_payload(path)
+    try:
+        action, facts = awards.from_event(payload)
+    except awards.PayloadError as exc:
+        raise AnteError(f"{path}: {exc}; nothing changed") from None
+    count = payload["issue"].get("comments")
+    sender = (payload.get("sender") or {}).get("login")
+    return action, facts, count if isinstance(count, int) else 1, sender
+
+
+def on_event(ctx: Context, args: argparse.Namespace) -> int:
+    action, facts, count, sender = read_event(Path(args.event))
+    policy = ctx.store.policy()
+    notes = intake_notes.load_notes(ctx.repo)
+    note = notes.get(facts.url)
+    overhead = awards.is_overhead(facts, policy)
+    if action not in (*ACK_ACTIONS, "closed") or (not overhead and note is None):
+        ctx.say(f"nothing to do: {facts.key} is not in the Overhead queue")
+        return 0
+    gh = ctx.github
+    if gh is None:
+        ctx.say(f"no GitHub token: {facts.key} would be told where it stands (nothing written)")
+        return 0
+    issue = _issue_of(facts, count)
+    swept: list[intake_notes.Swept] = []
+    if facts.state == "closed":
+        state = facts.state_reason or "completed"
+        closer = facts.closer.login if facts.closer else sender
+        text = section(ctx, state, policy, closer=closer, day=facts.updated_at.date())
+        change: Note | None = None
+        if state == "not_planned":
+            swept.append(
+                intake_notes.Swept(
+                    date=facts.updated_at.date(),
+                    issue=facts.url,
+                    title=facts.title,
+                    by=closer or "someone",
+                )
+            )
+    elif not overhead:
+        text, change = "", None  # no longer overhead: drop the section
+    else:
+        repos = list(dict.fromkeys([*repositories(ctx, policy), facts.repo]))
+        query = f"{backlog_query(repos, policy)} is:open"  # the queue spans every repository
+        position = gh.count_issues(f"{query} created:<={utc_text(facts.created_at)}")
+        guess = intake.estimate(max(position, 1), pace(ctx, policy), ctx.now.date())
+        if note is not None and (note.asked is not None or not intake.moved(note.told, guess)):
+            ctx.say(f"nothing to do: {facts.key} was already told where it stands")
+            return 0
+        text = queued(ctx, policy, guess)
+        change = Note(
+            facts.url,
+            facts.updated_at,
+            facts.updated_at,
+            earliest=guess.earliest,
+            latest=guess.latest,
+        )
+    if args.dry_run:
+        ctx.say(f"would update ante's comment on {facts.key} ({action})")
+        return 0
+    # Events are rare: read the comments (unless there are none) rather than trust the note.
+    known = existing(gh, issue, None, 1 if count else 0)
+    mine = next((c for c in known.comments if c.body.startswith(_tag())), None)
+    said = comment.sections(mine.body).get("intake", "") if mine else ""
+    if facts.not_planned and said.startswith("**Resolved**: closed as not planned"):
+        text = said  # the sweep closed it and already said why
+    written = write_section(gh, issue, known, text)
+    if change is not None:
+        touched = max(written.comment.updated_at, facts.updated_at)
+        change = Note(
+            change.issue,
+            touched,
+            facts.updated_at,
+            written.comment.id,
+            written.shared,
+            None,
+            change.earliest,
+            change.latest,
+        )
+    told = "resolution" if facts.state == "closed" else "queue position"
+    ctx.say(f"{facts.key}: {told} told in ante's comment")
+    publish(ctx, {facts.url: change}, swept, push=args.push, what=f"intake: {facts.key} {action}")
+    return 0
+
+
+def _issue_of(facts: awards.IssueFacts, count: int) -> Issue:
+    from ante.github.adapter import Issue
+
+    return Issue(
+        repo=facts.repo,
+        number=facts.number,
+        title=facts.title,
+        body="",
+        state=facts.state,
+        state_reason=facts.state_reason,
+        labels=facts.labels,
+        author="",
+        assignees=tuple(p.login for p in facts.assignees),
+        created_at=facts.created_at,
+        updated_at=facts.updated_at,
+        closed_at=None,
+        closed_by=None,
+        is_pull=False,
+        url=facts.url,
+        comments=count,
+    )
+
+
+def carry_out(
+    ctx: Context, gh: GitHubAdapter, steps: Sequence[Step], policy: Policy
+) -> tuple[dict[str, Note | None], list[intake_notes.Swept]]:
+    """Do each step on GitHub; the notes to record (and the sweeps, for closes)."""
+    changes: dict[str, Note | None] = {}
+    swept: list[intake_notes.Swept] = []
+    label = policy.intake.triage_label
+    for step in steps:
+        issue: Issue = step.issue  # type: ignore[assignment]
+        known = existing(gh, issue, step.note, step.reads)
+        stamps: list[datetime] = []
+        if step.kind == "ask":
+            if label.lower() not in {x.lower() for x in issue.labels}:
+                gh.add_labels(issue.repo, issue.number, [label])
+            close_on = (ctx.now + timedelta(days=policy.intake.grace_days)).date()
+            text = section(ctx, "asked", policy, since=step.activity.date(), close_on=close_on)
+        elif step.kind == "close":
+            text = section(ctx, "not_planned", policy, swept=True)
+        else:
+            if step.kind == "unask":
+                gh.remove_label(issue.repo, issue.number, label)
+            assert step.estimate is not None
+            text = queued(ctx, policy, step.estimate, "kept" if step.kind == "unask" else "queued")
+        written = write_section(gh, issue, known, text)
+        stamps.append(written.comment.updated_at)
+        if step.kind == "close":
+            closed = gh.close_issue(issue.repo, issue.number, reason="not_planned")
+            days = policy.intake
+            reason = f"no activity for {days.stale_days} days, no answer in {days.grace_days}"
+            swept.append(
+                intake_notes.Swept(
+                    date=ctx.now.date(),
+                    issue=issue.url,
+                    title=issue.title,
+                    by="ante",
+                    reason=reason,
+                )
+            )
+            stamps.append(closed.updated_at)
+        changes[issue.url] = intake.noted(
+            step, touched=max(stamps), comment=written.comment.id, shared=written.shared
+        )
+        ctx.say(f"{issue.repo}#{issue.number}: {step.kind}")
+    return changes, swept
+
+
+def forgotten(
+    notes: Mapping[str, Note], issues: Sequence[Issue], complete: bool
+) -> dict[str, None]:
+    """Notes of issues no longer open overhead issues (closed or unlabelled meanwhile)."""
+    if not complete:
+        return {}
+    open_now = {i.url for i in issues}
+    return {url: None for url in notes if url not in open_now}
+
+
+def report(ctx: Context, title: str, plan: intake.Plan, *, dry_run: bool) -> None:
+    verb = "would" if dry_run else "did"
+    counts: dict[str, int] = {}
+    for step in plan.steps:
+        counts[step.kind] = counts.get(step.kind, 0) + 1
+    done = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) or "nothing"
+    line = f"{title}: {verb} {done}; {len(plan.deferred)} left for the next run (operation limit)"
+    ctx.say(line)
+    if dry_run:
+        for step in plan.steps:
+            ctx.say(f"  would {step.kind} {step.issue.url}")
+    ctx.summary(f"### {title}\n\n{line}")
+
+
+def on_refresh(ctx: Context, args: argparse.Namespace) -> int:
+    policy = ctx.store.policy()
+    gh = ctx.github
+    repos = repositories(ctx, policy)
+    if gh is None or not repos:
+        ctx.say("no GitHub token (or repository): nothing read, nothing acknowledged")
+        return 0
+    issues = open_overhead(gh, repos, policy)
+    reads = max(1, -(-len(issues) // 100))
+    notes = intake_notes.load_notes(ctx.repo)
+    budget = policy.intake.max_operations - reads
+    plan = intake.refresh(issues, notes, pace(ctx, policy), ctx.now.date(), budget=budget)
+    report(ctx, "ante intake --refresh", plan, dry_run=args.dry_run)
+    if args.dry_run:
+        return 0
+    changes, _ = carry_out(ctx, gh, plan.steps, policy)
+    gone = forgotten(notes, issues, complete=len(issues) < SEARCH_LIMIT)
+    left = budget - sum(step.calls for step in plan.steps)
+    swept = resolve_missed(ctx, gh, list(gone)[: max(0, left) // 3], policy)
+    publish(ctx, changes | gone, swept, push=args.push, what="intake: weekly refresh")
+    return 0
+
+
+def resolve_missed(
+    ctx: Context, gh: GitHubAdapter, urls: Sequence[str], policy: Policy
+) -> list[intake_notes.Swept]:
+    """Issues ante noted that are no longer open overhead issues: a missed `closed` event.
+
+    Their resolution is told now (3 calls each: the issue, its comments, the edit).
+    """
+    swept: list[intake_notes.Swept] = []
+    for url in urls:
+        found = ISSUE_URL.search(url)
+        if found is None:
+            continue
+        issue = gh.issue(found["repo"], int(found["number"]))
+        if issue.state != "closed":
+            continue  # unlabelled while open: it just left the queue
+        known = existing(gh, issue, None, 1)
+        mine = next((c for c in known.comments if c.body.startswith(_tag())), None)
+        said = comment.sections(mine.body).get("intake", "") if mine else ""
+        if said.startswith("**Resolved**"):
+            continue
+        state = issue.state_reason or "completed"
+        day = (issue.closed_at or ctx.now).date()
+        text = section(ctx, state, policy, closer=issue.closed_by, day=day)
+        write_section(gh, issue, known, text)
+        if state == "not_planned":
+            by = issue.closed_by or "someone"
+            swept.append(intake_notes.Swept(date=day, issue=url, title=issue.title, by=by))
+        ctx.say(f"{issue.repo}#{issue.number}: resolution told (its closing was missed)")
+    return swept

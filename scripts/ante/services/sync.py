@@ -1,0 +1,154 @@
+"""The work behind `ante sync`; its command module only turns arguments into a call."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ante import clock
+from ante.context import Context
+from ante.core import awards
+from ante.core.awards import IssueFacts, Provenance
+from ante.core.ledger import Ledger
+from ante.core.models import Strict
+from ante.errors import Problem
+from ante.files import gitrepo, yamlio
+from ante.services import award
+from ante.services.award import Case
+
+if TYPE_CHECKING:
+    from ante.github.adapter import GitHubAdapter
+
+
+SYNC_FILE = "ledger/sync.yaml"
+
+
+HEADER = (
+    "# Written by ante sync: overhead issues updated before `cursor` have been reconciled.\n"
+    "# Delete this file to look back to the start of the journal's year on the next run.\n"
+)
+
+
+OVERLAP = timedelta(minutes=10)  # GitHub's search index lags behind by a few minutes
+
+
+REFRESH = timedelta(hours=24)  # a quiet repo still moves its cursor (one commit a day at most)
+
+
+class SyncFile(Strict):
+    cursor: datetime
+
+
+def read_cursor(repo: Path) -> datetime | None:
+    path = repo / SYNC_FILE
+    if not path.exists():
+        return None
+    return yamlio.load(path, SyncFile, repo).cursor
+
+
+def write_cursor(repo: Path, cursor: datetime) -> None:
+    yamlio.write_text(repo / SYNC_FILE, HEADER + f"cursor: {clock.utc_text(cursor)}\n")
+
+
+def check_cursor(repo: Path) -> list[Problem]:
+    """For `ante validate`: the cursor file, when there is one, is well formed."""
+    read_cursor(repo)
+    return []
+
+
+def start_of(ledger: Ledger, now: datetime) -> datetime:
+    """Without a cursor: from the journal's first entry of this period (the game's start)."""
+    first = min((entry.date for entry in ledger.entries), default=now.date())
+    return datetime(first.year, first.month, first.day, tzinfo=now.tzinfo)
+
+
+def repositories(ctx: Context, ledger: Ledger) -> list[str]:
+    names = list(ledger.policy.repositories)
+    own = ctx.environ.get("GITHUB_REPOSITORY")
+    if own:
+        names.append(own)
+    unique: dict[str, str] = {}
+    for name in names:
+        unique.setdefault(name.lower(), name)
+    return list(unique.values())
+
+
+def query(repo: str, ledger: Ledger, since: datetime) -> str:
+    labels = sorted({*ledger.policy.awards, ledger.policy.overhead_label}, key=str.lower)
+    spelled = ",".join(
+        f'"{label}"' if any(c in label for c in ' ,"') else label for label in labels
+    )
+    return f"repo:{repo} is:issue label:{spelled} updated:>={clock.utc_text(since)}"
+
+
+def vet(gh: GitHubAdapter, case: Case, ledger: Ledger) -> None:
+    """Settle who may earn: roles first (cached), the timeline only when they don't decide it."""
+    issue = case.issue
+    members = {login.lower() for login in ledger.members}
+    earners = [p.login for p in issue.assignees if not p.bot and p.login.lower() in members]
+    if issue.assignees and all(
+        gh.permission(issue.repo, login) in awards.TRUSTED_ROLES for login in earners
+    ):
+        case.provenance = Provenance(known=True)  # trusted earners: whoever labelled, it counts
+        case.trusted = frozenset(earners)
+        return
+    award.investigate(gh, case, ledger)
+
+
+def candidates(
+    gh: GitHubAdapter, ledger: Ledger, found: Sequence[IssueFacts], earlier: dict, today: date
+) -> list[Case]:
+    """The issues whose journal entries would change; vetted only when someone would earn."""
+    cases: list[Case] = []
+    for issue in found:
+        past = earlier.get(issue.url, []) + ledger.entries_for(issue.url)
+        newest = max((e.at for e in past if e.at is not None), default=None)
+        if newest is not None and newest >= issue.updated_at:
+            continue  # the journal has seen this very state
+        case = Case(issue)
+        if awards.worth(issue, ledger.policy) and not issue.assignees:
+            award.investigate(gh, case, ledger)  # search results don't say who closed it
+        wanted = awards.shares(issue, ledger.policy, ledger.members, case.provenance)
+        hopeful = awards.reconcile(issue, ledger.policy, wanted, past, today)
+        if not hopeful.changed:
+            continue
+        if case.timeline is None:
+            if any(share.chips for share in wanted):
+                vet(gh, case, ledger)
+            else:
+                case.provenance = Provenance(known=True)  # nobody earns: nothing to vet
+        cases.append(case)
+    return cases
+
+
+def publish(
+    ctx: Context,
+    cases: Sequence[Case],
+    earlier: dict,
+    cursor: datetime | None,
+    *,
+    push: bool,
+) -> list[awards.Plan]:
+    plans: list[awards.Plan] = []
+
+    def attempt() -> str | None:
+        plans[:] = award.apply(ctx, cases, earlier)
+        message = awards.commit_message(plans)
+        if cursor is not None:
+            write_cursor(ctx.repo, cursor)
+            message = message or f"ante sync: reconciled up to {clock.utc_text(cursor)}"
+        return message
+
+    if not push:
+        attempt()
+        return plans
+    gitrepo.publish(
+        ctx.repo,
+        attempt,
+        award.LEDGER_PATHS,
+        attempts=award.PUSH_ATTEMPTS,
+        base_delay=award.PUSH_DELAY,
+    )
+    return plans

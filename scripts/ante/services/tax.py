@@ -1,0 +1,212 @@
+"""The work behind `ante tax`; its command module only turns arguments into a call."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ante import clock
+from ante.context import Context
+from ante.core import tax
+from ante.core.backlog import WeekMetrics
+from ante.core.ledger import Ledger
+from ante.core.models import Policy
+from ante.errors import AnteError
+from ante.files import backlog, gitrepo, rotations, tax_weeks
+from ante.files.journal import journal_text
+from ante.render import templates
+
+if TYPE_CHECKING:  # PyGithub is imported only by the runs that talk to GitHub
+    from ante.github.adapter import GitHubAdapter, Pull
+
+
+BRANCH = "ante/tax/{week}"
+
+
+def title(week: str, rate: int) -> str:
+    return f"Weekly chip tax {week}: {rate} chip{'' if rate == 1 else 's'}"
+
+
+def captain(repo: Path, week: str) -> str | None:
+    return rotations.captain_on(repo, tax.tax_day(week))
+
+
+def backlog_query(repos: list[str], policy: Policy) -> str:
+    labels = dict.fromkeys([policy.overhead_label, *policy.awards])
+    spelled = ",".join(f'"{name}"' if " " in name else name for name in labels)
+    return " ".join(f"repo:{r}" for r in repos) + f" is:issue label:{spelled}"
+
+
+def observe(github: GitHubAdapter, repos: list[str], policy: Policy, now: datetime) -> WeekMetrics:
+    """Last complete week's row: two searches (the open count, then the week's activity)."""
+    query = backlog_query(repos, policy)
+    open_now = github.count_issues(f"{query} is:open")
+    monday = clock.week_start(clock.iso_week(now.date())) - timedelta(weeks=1)
+    week = clock.iso_week(monday)
+    found = github.search_issues(f"{query} updated:>={monday.isoformat()}").items
+
+    def in_week(when: datetime | None) -> bool:
+        return when is not None and clock.iso_week(when.date()) == week
+
+    opened = sum(1 for i in found if in_week(i.created_at))
+    closed = sum(1 for i in found if in_week(i.closed_at))
+    return WeekMetrics(week, open_now, opened, closed)
+
+
+@dataclass(frozen=True)
+class Offer:
+    plan: tax.TaxPlan
+    text: str  # the tax file
+    path: str  # where it goes, relative to the repo
+
+
+def plan_weeks(
+    ctx: Context, ledger: Ledger, weeks: list[str], history: list[WeekMetrics], open_now: int
+) -> list[Offer]:
+    """Each week in order, on top of the weeks before it (balances and the previous rate)."""
+    policy = ledger.policy
+    last = tax_weeks.latest(ctx.repo)
+    previous = last.rate if last else None
+    balances = ledger.balances()
+    offers: list[Offer] = []
+    for week in weeks:
+        boss = captain(ctx.repo, week)
+        payers = tax.payers(ledger.members, week, policy.tax, boss)
+        rate = tax.rate_for(policy, week, ledger.entries, open_now, history, len(payers), previous)
+        plan = tax.plan(week, rate, ledger.members, balances, policy.tax, boss)
+        for row in plan.members:
+            balances[row.login] = row.after
+        previous = plan.rate
+        period = plan.day.year
+        head = {"week": week, "rate": plan.rate, "reason": plan.reason}
+        path = f"ledger/journal/{period}/{tax.file_name(week)}"
+        offers.append(Offer(plan, journal_text(period, plan.entries(), head), path))
+    return offers
+
+
+def waiver(week: str, pull: Pull) -> tuple[str, str]:
+    """The tax file of a week whose pull request was closed unmerged: it collected nothing."""
+    found = re.search(r":\s*(\d+) chips?$", pull.title)
+    rate = int(found.group(1)) if found else 0
+    reason = f"{tax.WAIVED}: pull request #{pull.number} was closed without merging."
+    period = tax.tax_day(week).year
+    head = {"week": week, "rate": rate, "reason": reason}
+    return f"ledger/journal/{period}/{tax.file_name(week)}", journal_text(period, [], head)
+
+
+def push_branch(repo: Path, base: str, files: dict[str, str], branch: str, message: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, GIT_INDEX_FILE=str(Path(tmp) / "index"))
+        env.setdefault("GIT_AUTHOR_NAME", gitrepo.BOT_NAME)
+        env.setdefault("GIT_AUTHOR_EMAIL", gitrepo.BOT_EMAIL)
+        env.setdefault("GIT_COMMITTER_NAME", gitrepo.BOT_NAME)
+        env.setdefault("GIT_COMMITTER_EMAIL", gitrepo.BOT_EMAIL)
+
+        def git(*args: str, data: str | None = None) -> str:
+            proc = subprocess.run(
+                ["git", "-C", str(repo), *args],
+                input=data,
+                capture_output=True,
+                text=True,
+                env=env,
+                check=False,
+            )
+            if proc.returncode != 0:
+                raise gitrepo.GitError(f"git {args[0]} failed: {proc.stderr.strip()}")
+            return proc.stdout.strip()
+
+        git("read-tree", base)
+        for rel, text in files.items():
+            blob = git("hash-object", "-w", "--stdin", data=text)
+            git("update-index", "--add", "--cacheinfo", f"100644,{blob},{rel}")
+        tree = git("write-tree")
+        commit = git("commit-tree", tree, "-p", base, "-m", message)
+        git("push", "--quiet", "--force", "origin", f"{commit}:refs/heads/{branch}")
+
+
+def _publish(ctx: Context, row: WeekMetrics, waived: dict[str, tuple[str, str]]) -> None:
+    """Metrics and waivers go straight to main: they are records, not decisions to review."""
+    paths = [backlog.PATH, *(path for path, _ in waived.values())]
+
+    def apply() -> str | None:
+        changed = backlog.write(ctx.repo, backlog.record(backlog.load_history(ctx.repo), row))
+        for path, text in waived.values():
+            target = ctx.repo / path
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+                changed = True
+        if not changed:
+            return None
+        weeks = ", ".join(sorted(waived))
+        return f"ante: backlog metrics for {row.week}" + (
+            f"; waived {weeks} (PR closed)" if waived else ""
+        )
+
+    if gitrepo.is_repo(ctx.repo) and gitrepo.git(ctx.repo, "remote", check=False).stdout.strip():
+        gitrepo.publish(ctx.repo, apply, paths)
+    else:
+        apply()
+    for week in waived:
+        ctx.say(f"{week}: waived (its pull request was closed without merging)")
+
+
+def _offer_pull(
+    ctx: Context, github: GitHubAdapter, repo: str, offer: Offer, known: tuple[Pull, ...]
+) -> None:
+    plan, policy = offer.plan, ctx.store.policy()
+    branch = BRANCH.format(week=plan.week)
+    base = gitrepo.git(ctx.repo, "rev-parse", "HEAD").stdout.strip()
+    message = f"ante: weekly chip tax {plan.week} ({plan.rate} per member)"
+    push_branch(ctx.repo, base, {offer.path: offer.text}, branch, message)
+    body = templates.render(
+        ctx.repo,
+        "tax-pr.md.j2",
+        plan=plan,
+        debtors=plan.debtors,
+        history=backlog.load_history(ctx.repo)[-8:],
+        policy=policy.tax,
+        path=offer.path,
+    )
+    name = title(plan.week, plan.rate)
+    existing = next((p for p in known if p.state == "open"), None)
+    if existing is not None:
+        pull = github.edit_pull(repo, existing.number, title=name, body=body)
+        ctx.say(f"{plan.week}: updated {pull.url}")
+        return
+    base_branch = gitrepo.branch(ctx.repo)
+    try:
+        pull = github.create_pull(repo, title=name, head=branch, base=base_branch, body=body)
+    except AnteError as error:
+        from ante.github.adapter import GitHubError
+
+        if not isinstance(error, GitHubError) or error.status != 403:
+            raise
+        raise AnteError(
+            f"{error}\nAllow it: Settings → Actions → General → Workflow permissions → "
+            '"Allow GitHub Actions to create and approve pull requests".'
+        ) from error
+    if policy.tax.labels:
+        github.add_labels(repo, pull.number, policy.tax.labels)
+    if policy.tax.reviewers:
+        github.request_reviewers(repo, pull.number, policy.tax.reviewers)
+    ctx.say(f"{plan.week}: opened {pull.url}")
+    ctx.summary(f"### Weekly chip tax {plan.week}\n\n{plan.reason}\n\n{pull.url}")
+
+
+def _show(ctx: Context, offer: Offer, fmt: str) -> None:
+    plan = offer.plan
+    if fmt == "json":
+        ctx.say(json.dumps(plan.as_json()))
+        return
+    ctx.say(f"{title(plan.week, plan.rate)}\n{plan.reason}")
+    for m in plan.members:
+        note = f"  ({m.exempt})" if m.exempt else "  (debt cap)" if m.capped else ""
+        ctx.say(f"  {m.login:<20} {m.before:>4} -{m.tax} = {m.after:>4}{note}")
