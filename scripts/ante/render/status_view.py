@@ -1,6 +1,6 @@
 """What STATUS.md shows, as plain data (pure): built from the repo's data, zero API calls.
 
-`view(sources, now)` turns what `services.status_file` read from the repository into sections. A section
+`view(sources, now)` turns what `status_file` read from the repository into sections. A section
 whose data does not exist (no rotation file yet, no recorded metrics) is None and the template
 leaves it out. Everything relative to `now` is quantised to the week or the month, so the same
 data renders the same file all week long.
@@ -74,7 +74,7 @@ class PageLike(Protocol):
 
 @dataclass
 class Sources:
-    """Everything `services.status_file` found in the repository; None where there is no such data."""
+    """Everything `status_file` found in the repository; None where there is no such data."""
 
     ledger: Ledger
     tax: TaxWeekLike | None = None
@@ -461,7 +461,7 @@ def postmortems(records: Sequence[PageLike] | None, today: date) -> list[Link] |
 
 
 def swept(records: Sequence[SweptLike] | None) -> list[Link] | None:
-    """The noise swept from the overhead backlog this week (`services.status_file` picks the week)."""
+    """The noise swept from the overhead backlog this week (`status_file` picks the week)."""
     if not records:
         return None
     return [Link(issue_link(r.issue).text, issue_link(r.issue).url, r.title) for r in records]
