@@ -185,10 +185,11 @@ def _workers(team: Path, rng: random.Random, busy_week: bool, backlog: int) -> l
 
 
 def _record_backlog(team: Path, week_day: datetime, backlog: int, opened: int, closed: int) -> None:
+    from ante.core.backlog import WeekMetrics
     from ante.files import backlog as backlog_file
 
     year, num, _ = week_day.isocalendar()
-    row = backlog_file.WeekMetrics(f"{year}-W{num:02d}", backlog, opened, closed)
+    row = WeekMetrics(f"{year}-W{num:02d}", backlog, opened, closed)
 
     def apply() -> str | None:
         history = backlog_file.record(backlog_file.load_history(team), row)

@@ -84,8 +84,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     failures: list[str] = []
     balances = ctx.store.load().balances()
     for case in cases:
-        plan = case.plan
-        if plan is not None and (plan.changed or any(s.refusal for s in plan.shares)):
+        done = case.plan
+        if done is not None and (done.changed or any(s.refusal for s in done.shares)):
             try:
                 award.post_comment(ctx, gh, case, balances)
             except AnteError as exc:

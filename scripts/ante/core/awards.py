@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from ante import clock
-from ante.core.models import Entry, Member, Policy
+from ante.core.models import Entry, Kind, Member, Policy
 from ante.errors import UsageError
 
 # `issues` actions that can change what an issue is worth (the state decides, not the action).
@@ -256,7 +256,8 @@ def shares(
 ) -> list[Share]:
     """Who should hold what for this issue. `trusted`: logins with triage+ on its repository."""
     chips = worth(issue, policy)
-    if chips == 0:
+    counted = award_label(issue.labels, policy)
+    if chips == 0 or counted is None:  # worth > 0 means an award label counts
         return []
     trusted_lower = {login.lower() for login in trusted}
     labeler = _labeler(issue, policy, provenance)
@@ -274,7 +275,7 @@ def shares(
             continue
         own_label = labeler is None or labeler.lower() == login.lower()
         if provenance.known and own_label and login.lower() not in trusted_lower:
-            label = f"`{award_label(issue.labels, policy)[0]}`"  # type: ignore[index]
+            label = f"`{counted[0]}`"
             why = (
                 f"{label} was applied by @{login} themselves"
                 if labeler
@@ -333,7 +334,7 @@ def reconcile(
         delta = target.get(login, 0) - now_held.get(login, 0)
         if delta == 0:
             continue
-        kind = "award" if delta > 0 else "revoke"
+        kind: Kind = "award" if delta > 0 else "revoke"
         generation = 1 + sum(1 for e in past if e.member == login and e.kind == kind)
         entries.append(
             Entry(

@@ -19,7 +19,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Literal, Protocol
+from typing import Generic, Literal, Protocol, TypeVar
 
 from ante.clock import iso_week, week_start
 from ante.core.models import IntakePolicy
@@ -31,18 +31,25 @@ MOVED = timedelta(days=7)  # the weekly refresh re-tells an estimate that moved 
 
 
 class WeekLike(Protocol):
-    week: str
-    closed: int
+    @property
+    def week(self) -> str: ...
+    @property
+    def closed(self) -> int: ...
 
 
 class IssueLike(Protocol):
     """An open overhead issue as a search result shows it (`github.Issue`)."""
 
-    url: str
-    labels: tuple[str, ...]
-    created_at: datetime
-    updated_at: datetime
-    comments: int
+    @property
+    def url(self) -> str: ...
+    @property
+    def labels(self) -> tuple[str, ...]: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def comments(self) -> int: ...
 
 
 # ---- the pickup estimate ---------------------------------------------------------------------
@@ -155,12 +162,13 @@ def touched_after(issue: IssueLike, note: Note | None) -> bool:
 # ---- what to do -------------------------------------------------------------------------------
 
 Kind = Literal["acknowledge", "update", "ask", "unask", "close"]
+Issue = TypeVar("Issue", bound=IssueLike)  # the caller's own issue type, handed back in steps
 
 
 @dataclass(frozen=True)
-class Step:
+class Step(Generic[Issue]):
     kind: Kind
-    issue: IssueLike
+    issue: Issue
     note: Note | None
     activity: datetime  # the last activity that was not ante's
     estimate: Estimate | None = None
@@ -180,9 +188,9 @@ class Skip:
 
 
 @dataclass(frozen=True)
-class Plan:
-    steps: tuple[Step, ...]
-    deferred: tuple[Step, ...]  # over the run's operation limit: next run
+class Plan(Generic[Issue]):
+    steps: tuple[Step[Issue], ...]
+    deferred: tuple[Step[Issue], ...]  # over the run's operation limit: next run
     skipped: tuple[Skip, ...]
 
 
@@ -204,20 +212,20 @@ def exempt(issue: IssueLike, policy: IntakePolicy) -> str | None:
 
 
 def sweep(
-    issues: Sequence[IssueLike],
+    issues: Sequence[Issue],
     notes: Mapping[str, Note],
     policy: IntakePolicy,
     now: datetime,
     *,
     budget: int,
     recorded: Pace | None = None,
-) -> Plan:
+) -> Plan[Issue]:
     """Ask about stale issues, close those not answered in the grace period, un-ask answered ones.
 
     Closing comes first (it finishes what an earlier run started), then the longest-quiet
     issues; steps past `budget` API calls wait for the next run.
     """
-    steps: list[Step] = []
+    steps: list[Step[Issue]] = []
     skipped: list[Skip] = []
     where = positions(issues)
     stale, grace = timedelta(days=policy.stale_days), timedelta(days=policy.grace_days)
@@ -246,15 +254,15 @@ def sweep(
 
 
 def refresh(
-    issues: Sequence[IssueLike],
+    issues: Sequence[Issue],
     notes: Mapping[str, Note],
     recorded: Pace,
     today: date,
     *,
     budget: int,
-) -> Plan:
+) -> Plan[Issue]:
     """Acknowledge open overhead issues ante never commented on; re-tell estimates that moved."""
-    steps: list[Step] = []
+    steps: list[Step[Issue]] = []
     skipped: list[Skip] = []
     where = positions(issues)
     for issue in issues:
@@ -274,9 +282,9 @@ def refresh(
     return within(steps, skipped, budget)
 
 
-def within(steps: Sequence[Step], skipped: Sequence[Skip], budget: int) -> Plan:
-    taken: list[Step] = []
-    deferred: list[Step] = []
+def within(steps: Sequence[Step[Issue]], skipped: Sequence[Skip], budget: int) -> Plan[Issue]:
+    taken: list[Step[Issue]] = []
+    deferred: list[Step[Issue]] = []
     left = budget
     for step in steps:
         if step.calls <= left and not deferred:
@@ -291,7 +299,7 @@ def within(steps: Sequence[Step], skipped: Sequence[Skip], budget: int) -> Plan:
 
 
 def noted(
-    step: Step,
+    step: Step[Issue],
     *,
     touched: datetime,
     comment: int | None,

@@ -131,7 +131,8 @@ class Store:
                 problems.append(Problem(self._shown(opening_path), None, None, violation.message))
                 continue
             origin = origins[violation.index]
-            loc = ["entries", origin.index] + ([violation.field] if violation.field else [])
+            loc: list[str | int] = ["entries", origin.index]
+            loc += [violation.field] if violation.field else []
             problems.append(origin.document.problem(loc, violation.message))
         if problems:
             raise DataError(problems)

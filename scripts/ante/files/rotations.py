@@ -12,9 +12,11 @@ ledger/pages/<YYYY>.yaml       emergency pages (see files/emergencies.py)
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -220,7 +222,6 @@ def conflicts_for(repo: Path, roster: Roster, now: datetime) -> list[schedule.Co
 def check_files(repo: Path) -> list[Problem]:
     """`ante validate`: rotation files, and the history ante wrote for them."""
     from ante.files.emergencies import load_pages
-    from ante.files.maintenance import load_queue
 
     problems: list[Problem] = []
     try:
@@ -228,9 +229,9 @@ def check_files(repo: Path) -> list[Problem]:
     except DataError as exc:
         problems.extend(exc.problems)
         rosters = []
-    loaders = [lambda r=r: published(repo, r.name) for r in rosters]
-    loaders += [lambda r=r: served(repo, r.name) for r in rosters]
-    loaders += [lambda: load_pages(repo), lambda: load_queue(repo)]
+    loaders: list[Callable[[], object]] = [partial(published, repo, r.name) for r in rosters]
+    loaders += [partial(served, repo, r.name) for r in rosters]
+    loaders += [partial(load_pages, repo), partial(load_queue, repo)]
     for loader in loaders:
         try:
             loader()
@@ -239,7 +240,7 @@ def check_files(repo: Path) -> list[Problem]:
     return problems
 
 
-def example_files(logins: list[str] | tuple[str, ...], today: date) -> dict[str, str]:
+def example_files(logins: Sequence[str], today: date) -> dict[str, str]:
     """`ante init`: a rotation with the members as volunteers from today, already published
     for the frozen horizon so the first weeks never move."""
     from ante.core.rotation import example

@@ -23,10 +23,10 @@ from pydantic import BaseModel, ValidationError
 from ante.clock import utc_text
 from ante.errors import DataError, Problem
 
-try:  # libyaml is an order of magnitude faster on big journals
-    from yaml import CSafeLoader as SafeLoader
-except ImportError:  # pragma: no cover - depends on the build of PyYAML
-    from yaml import SafeLoader  # type: ignore[assignment]
+# libyaml is an order of magnitude faster on big journals (PyYAML may be built without it).
+SafeLoader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)
 
 Model = TypeVar("Model", bound=BaseModel)
 Loc = Sequence[str | int]
@@ -101,13 +101,15 @@ class Document:
 
 def _child(node: yaml.Node, step: str | int, *, key: bool = False) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
+        pairs: list[tuple[yaml.Node, yaml.Node]] = node.value
+        for k, v in pairs:
             if str(k.value) == str(step):
                 empty = isinstance(v, yaml.ScalarNode) and v.value == ""
                 return k if key or empty else v
         return None
     if isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-        return node.value[step] if 0 <= step < len(node.value) else None
+        items: list[yaml.Node] = node.value
+        return items[step] if 0 <= step < len(items) else None
     return None
 
 

@@ -44,4 +44,5 @@ def calendar(rotation: str, shifts: Sequence[Shift], *, description: str | None 
             event.add("description", f"{login} is {role} in the {rotation} rotation.")
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical

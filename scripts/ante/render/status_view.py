@@ -32,44 +32,67 @@ ISSUE_URL = re.compile(r"^https://github\.com/([\w.-]+/[\w.-]+)/(?:issues|pull)/
 
 
 class TaxWeekLike(Protocol):
-    week: str
-    rate: int
-    reason: str | None
+    @property
+    def week(self) -> str: ...
+    @property
+    def rate(self) -> int: ...
+    @property
+    def reason(self) -> str | None: ...
 
 
 class WeekMetricsLike(Protocol):
-    week: str
-    open: int
-    opened: int
-    closed: int
+    @property
+    def week(self) -> str: ...
+    @property
+    def open(self) -> int: ...
+    @property
+    def opened(self) -> int: ...
+    @property
+    def closed(self) -> int: ...
 
 
 class ShiftLike(Protocol):
-    start: datetime
-    end: datetime
-    roles: Mapping[str, str]
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def end(self) -> datetime: ...
+    @property
+    def roles(self) -> Mapping[str, str]: ...
 
 
 class QueueItemLike(Protocol):
-    number: int
-    title: str
-    url: str
-    priority: Any
-    due: date | None
+    @property
+    def number(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def priority(self) -> Any: ...
+    @property
+    def due(self) -> date | None: ...
 
 
 class SweptLike(Protocol):
-    issue: str
-    title: str
+    @property
+    def issue(self) -> str: ...
+    @property
+    def title(self) -> str: ...
 
 
 class PageLike(Protocol):
-    opened: datetime
-    out_of_hours: bool
-    issue: str
-    rotation: str | None
-    postmortem: str | None
-    closed: datetime | None
+    @property
+    def opened(self) -> datetime: ...
+    @property
+    def out_of_hours(self) -> bool: ...
+    @property
+    def issue(self) -> str: ...
+    @property
+    def rotation(self) -> str | None: ...
+    @property
+    def postmortem(self) -> str | None: ...
+    @property
+    def closed(self) -> datetime | None: ...
 
 
 @dataclass
@@ -378,7 +401,7 @@ def backlog(metrics: Sequence[WeekMetricsLike] | None, target: int) -> Backlog |
 
 def nice_max(value: int) -> int:
     """A round top for a chart's y-axis, a little above the largest value."""
-    step = 10 ** max(0, len(str(value)) - 1)
+    step: int = 10 ** max(0, len(str(value)) - 1)
     return max(step, math.ceil(value * 1.1 / step) * step)
 
 

@@ -216,8 +216,8 @@ def record(ctx: Context, cases: Sequence[Case], *, push: bool) -> list[Plan]:
     result = gitrepo.publish(
         ctx.repo, attempt, LEDGER_PATHS, attempts=PUSH_ATTEMPTS, base_delay=PUSH_DELAY
     )
-    if result.changed:
-        ctx.say(f"pushed after {result.attempts} attempt(s): {result.message.splitlines()[0]}")  # type: ignore[union-attr]
+    if result.changed and result.message:
+        ctx.say(f"pushed after {result.attempts} attempt(s): {result.message.splitlines()[0]}")
     return plans
 
 

@@ -262,14 +262,14 @@ def _issue_of(facts: awards.IssueFacts, count: int) -> Issue:
 
 
 def carry_out(
-    ctx: Context, gh: GitHubAdapter, steps: Sequence[Step], policy: Policy
+    ctx: Context, gh: GitHubAdapter, steps: Sequence[Step[Issue]], policy: Policy
 ) -> tuple[dict[str, Note | None], list[intake_notes.Swept]]:
     """Do each step on GitHub; the notes to record (and the sweeps, for closes)."""
     changes: dict[str, Note | None] = {}
     swept: list[intake_notes.Swept] = []
     label = policy.intake.triage_label
     for step in steps:
-        issue: Issue = step.issue  # type: ignore[assignment]
+        issue = step.issue
         known = existing(gh, issue, step.note, step.reads)
         stamps: list[datetime] = []
         if step.kind == "ask":
@@ -309,7 +309,7 @@ def carry_out(
 
 def forgotten(
     notes: Mapping[str, Note], issues: Sequence[Issue], complete: bool
-) -> dict[str, None]:
+) -> dict[str, Note | None]:
     """Notes of issues no longer open overhead issues (closed or unlabelled meanwhile)."""
     if not complete:
         return {}
@@ -317,7 +317,7 @@ def forgotten(
     return {url: None for url in notes if url not in open_now}
 
 
-def report(ctx: Context, title: str, plan: intake.Plan, *, dry_run: bool) -> None:
+def report(ctx: Context, title: str, plan: intake.Plan[Issue], *, dry_run: bool) -> None:
     verb = "would" if dry_run else "did"
     counts: dict[str, int] = {}
     for step in plan.steps:

@@ -147,7 +147,10 @@ def _weeks(roster: Roster | None, published: list[Shift], now: datetime, weeks: 
 
 
 def preview_markdown(
-    roster: Roster, before: Sequence[Shift], after: Sequence[Shift], conflicts: Sequence
+    roster: Roster,
+    before: Sequence[Shift],
+    after: Sequence[Shift],
+    conflicts: Sequence[schedule.Conflict],
 ) -> str:
     lines = [f"### Rotation `{roster.name}`: the next {max(len(before), len(after))} weeks", ""]
     roles = roster.config.roles

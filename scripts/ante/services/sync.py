@@ -12,7 +12,7 @@ from ante.context import Context
 from ante.core import awards
 from ante.core.awards import IssueFacts, Provenance
 from ante.core.ledger import Ledger
-from ante.core.models import Strict
+from ante.core.models import Entry, Strict
 from ante.errors import Problem
 from ante.files import gitrepo, yamlio
 from ante.services import award
@@ -98,7 +98,11 @@ def vet(gh: GitHubAdapter, case: Case, ledger: Ledger) -> None:
 
 
 def candidates(
-    gh: GitHubAdapter, ledger: Ledger, found: Sequence[IssueFacts], earlier: dict, today: date
+    gh: GitHubAdapter,
+    ledger: Ledger,
+    found: Sequence[IssueFacts],
+    earlier: dict[str, list[Entry]],
+    today: date,
 ) -> list[Case]:
     """The issues whose journal entries would change; vetted only when someone would earn."""
     cases: list[Case] = []
@@ -126,7 +130,7 @@ def candidates(
 def publish(
     ctx: Context,
     cases: Sequence[Case],
-    earlier: dict,
+    earlier: dict[str, list[Entry]],
     cursor: datetime | None,
     *,
     push: bool,
