@@ -14,7 +14,8 @@ from ante import __version__, clock
 from ante.context import Context
 from ante.errors import AnteError, DataError, UsageError
 
-# One module per command under ante.commands, each with add_parser(sub) and run(args, ctx).
+# One module per command under ante.commands: add_parser(sub) declares its arguments and binds
+# them (flags.runs) to its Options and its run(options, ctx).
 COMMANDS = (
     "init",
     "validate",

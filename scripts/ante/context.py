@@ -1,4 +1,8 @@
-"""What a command receives from the shell: the repo, the clock, the environment, the streams."""
+"""What a command receives from the shell: the repo, the clock, the environment, the streams.
+
+The environment is read here once (`Settings`); nothing below asks `os.environ` or reads a
+`GITHUB_*` variable itself.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,36 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ante.core.models import Policy
 from ante.errors import Problem
 from ante.files.journal import Store
 
 if TYPE_CHECKING:
     from ante.github.adapter import GitHubAdapter
+
+
+DEFAULT_SERVER = "https://github.com"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the environment tells ante (GitHub Actions sets these for every step)."""
+
+    repository: str | None = None  # GITHUB_REPOSITORY: the team's own repository, "owner/name"
+    server_url: str = DEFAULT_SERVER  # GITHUB_SERVER_URL
+    event_path: str | None = None  # GITHUB_EVENT_PATH: the payload of the triggering event
+    step_summary: str | None = None  # GITHUB_STEP_SUMMARY: the job summary page's file
+    in_actions: bool = False  # GITHUB_ACTIONS: annotations and summaries make sense
+
+    @classmethod
+    def read(cls, environ: Mapping[str, str]) -> Settings:
+        return cls(
+            repository=environ.get("GITHUB_REPOSITORY") or None,
+            server_url=(environ.get("GITHUB_SERVER_URL") or DEFAULT_SERVER).rstrip("/"),
+            event_path=environ.get("GITHUB_EVENT_PATH") or None,
+            step_summary=environ.get("GITHUB_STEP_SUMMARY") or None,
+            in_actions=environ.get("GITHUB_ACTIONS") == "true",
+        )
 
 
 @dataclass
@@ -24,6 +53,10 @@ class Context:
     environ: Mapping[str, str]
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
+
+    @cached_property
+    def settings(self) -> Settings:
+        return Settings.read(self.environ)
 
     @cached_property
     def store(self) -> Store:
@@ -40,7 +73,19 @@ class Context:
 
     @property
     def in_actions(self) -> bool:
-        return self.environ.get("GITHUB_ACTIONS") == "true"
+        return self.settings.in_actions
+
+    def repositories(self, policy: Policy | None, *also: str) -> list[str]:
+        """The team's repositories: its own first, then the policy's (and `also`); each once.
+
+        GitHub spells a repository's name in any case, so `O/R` and `o/r` are one repository.
+        """
+        names = [self.settings.repository, *(policy.repositories if policy else ()), *also]
+        unique: dict[str, str] = {}
+        for name in names:
+            if name:
+                unique.setdefault(name.lower(), name)
+        return list(unique.values())
 
     def say(self, text: str) -> None:
         print(text, file=self.out)
@@ -62,7 +107,7 @@ class Context:
 
     def summary(self, markdown: str) -> None:
         """Append to the job summary page ($GITHUB_STEP_SUMMARY) when there is one."""
-        target = self.environ.get("GITHUB_STEP_SUMMARY")
+        target = self.settings.step_summary
         if target:
             with open(target, "a", encoding="utf-8") as handle:
                 handle.write(markdown.rstrip("\n") + "\n\n")

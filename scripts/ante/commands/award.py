@@ -9,15 +9,13 @@ then create or edit ante's one comment on the issue. At most 3 API calls per eve
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from ante import flags
 from ante.context import Context
 from ante.core import awards
 from ante.errors import AnteError
-
-if TYPE_CHECKING:
-    pass
 from ante.services.award import (
     Case,
     earlier_history,
@@ -29,17 +27,25 @@ from ante.services.award import (
 )
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+@dataclass(frozen=True)
+class Options:
+    event: Path
+    push: bool
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        return cls(event=Path(args.event), push=args.push)
+
+
+def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("award", help="apply one `issues` event: award or revoke chips")
-    p.add_argument(
-        "--event", required=True, help="the event payload (JSON; e.g. $GITHUB_EVENT_PATH)"
-    )
-    p.add_argument("--push", action="store_true", help="commit and push (retrying on conflicts)")
-    p.set_defaults(run=run)
+    flags.event(p, "the event payload (JSON; e.g. $GITHUB_EVENT_PATH)", required=True)
+    flags.push(p)
+    flags.runs(p, Options.parse, run)
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
-    action, issue = read_event(Path(args.event), ctx)
+def run(opts: Options, ctx: Context) -> int:
+    action, issue = read_event(opts.event, ctx)
     if action not in (*awards.ACTIONS, "dispatched"):
         ctx.say(f"nothing to do: `{action}` does not change what {issue.key} is worth")
         return 0
@@ -56,7 +62,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ctx.say("no GitHub token: who applied the label is not checked and no comment is posted")
     else:
         investigate(gh, case, ledger)
-    plans = record(ctx, [case], push=args.push)
+    plans = record(ctx, [case], push=opts.push)
     plan = plans[0] if plans else case.plan
     assert plan is not None
     report(ctx, plan)

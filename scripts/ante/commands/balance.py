@@ -4,29 +4,41 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import dataclass
 
+from ante import flags
 from ante.context import Context
 from ante.errors import AnteError
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+@dataclass(frozen=True)
+class Options:
+    login: str | None
+    format: str
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        return cls(login=args.login, format=args.format)
+
+
+def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("balance", help="chip balances (derived from the journal)")
     p.add_argument("login", nargs="?", help="one member")
-    p.add_argument("--format", choices=["text", "json"], default="text")
-    p.set_defaults(run=run)
+    flags.output_format(p)
+    flags.runs(p, Options.parse, run)
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
+def run(opts: Options, ctx: Context) -> int:
     ledger = ctx.store.load()
     balances = ledger.balances()
-    if args.login:
-        login = ledger.canonical(args.login)
+    if opts.login:
+        login = ledger.canonical(opts.login)
         if login is None:
-            raise AnteError(f"{args.login!r} is not a member (see ledger/members.yaml)")
+            raise AnteError(f"{opts.login!r} is not a member (see ledger/members.yaml)")
         balances = {login: balances.get(login, 0)}
     else:
         balances = {k: v for k, v in balances.items() if k in ledger.members}
-    if args.format == "json":
+    if opts.format == "json":
         ctx.say(json.dumps(balances))
         return 0
     width = max((len(k) for k in balances), default=0)

@@ -5,22 +5,32 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from ante import cli, demo
+from ante import cli, demo, flags
 from ante.context import Context
 from ante.errors import AnteError
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+@dataclass(frozen=True)
+class Options:
+    out: Path | None
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        return cls(out=Path(args.out) if args.out else None)
+
+
+def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("demo", help="offline demo: a sandbox team repo lives through a quarter")
     p.add_argument("--out", help="build the sandbox here and leave it (default: a temp dir)")
-    p.set_defaults(run=run)
+    flags.runs(p, Options.parse, run)
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
-    if args.out:
-        root = Path(args.out).resolve()
+def run(opts: Options, ctx: Context) -> int:
+    if opts.out:
+        root = opts.out.resolve()
         if root.exists() and any(root.iterdir()):
             raise AnteError(f"{root} is not empty; choose a new directory for the demo")
     else:

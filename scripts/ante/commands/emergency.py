@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ante import flags
 from ante.clock import parse_instant
 from ante.context import Context
 from ante.errors import AnteError
@@ -29,11 +30,21 @@ POSTMORTEM_LABEL = "postmortem"
 PAGE_MARKER, LINK_MARKER = "emergency", "postmortem"
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+@dataclass(frozen=True)
+class Options:
+    event: Path | None  # None: $GITHUB_EVENT_PATH
+    push: bool
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        return cls(event=Path(args.event) if args.event else None, push=args.push)
+
+
+def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("emergency", help="page the on-call for a product-emergency issue event")
-    p.add_argument("--event", help="the `issues` event payload (default: $GITHUB_EVENT_PATH)")
-    p.add_argument("--push", action="store_true", help="commit and push (retrying on conflicts)")
-    p.set_defaults(run=run)
+    flags.event(p, "the `issues` event payload (default: $GITHUB_EVENT_PATH)")
+    flags.push(p)
+    flags.runs(p, Options.parse, run)
 
 
 @dataclass(frozen=True)
@@ -193,11 +204,11 @@ def record(ctx: Context, page: Page) -> str | None:
     return f"ante emergency: {'closed' if page.closed else 'page'} #{page.number}"
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
-    source = args.event or ctx.environ.get("GITHUB_EVENT_PATH")
-    if not source:
+def run(opts: Options, ctx: Context) -> int:
+    source = opts.event or (Path(ctx.settings.event_path) if ctx.settings.event_path else None)
+    if source is None:
         raise AnteError("no event: pass --event FILE or set GITHUB_EVENT_PATH")
-    event = read_event(Path(source))
+    event = read_event(source)
     if event is None or event.action not in ("opened", "labeled", "reopened", "closed"):
         ctx.say("not an issue being opened, labelled or closed: nothing to do")
         return 0
@@ -213,7 +224,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             page = page.model_copy(update={"postmortem": postmortem_github(ctx, event, page)})
     else:
         page_github(ctx, roster, event, page)
-    if args.push:
+    if opts.push:
         result = gitrepo.publish(ctx.repo, lambda: record(ctx, page), ("ledger", "STATUS.md"))
         ctx.say(result.message or "page already recorded")
     else:

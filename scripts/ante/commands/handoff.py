@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ante import flags
 from ante.context import Context
 from ante.core import schedule
 from ante.files import emergencies, gitrepo, intake_notes, maintenance, rotations, yamlio
@@ -27,10 +28,19 @@ HANDOFF_LABEL = "on-call-handoff"
 PATHS = ("ledger", "rotations", "STATUS.md")
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+@dataclass(frozen=True)
+class Options:
+    push: bool
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        return cls(push=args.push)
+
+
+def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("handoff", help="the weekly on-call handoff (records, calendar, issue)")
-    p.add_argument("--push", action="store_true", help="commit and push (retrying on conflicts)")
-    p.set_defaults(run=run)
+    flags.push(p)
+    flags.runs(p, Options.parse, run)
 
 
 @dataclass(frozen=True)
@@ -83,7 +93,7 @@ def record(
 
 def read_queue(ctx: Context) -> list[maintenance.QueueItem] | None:
     gh = ctx.github
-    if gh is None or not gh.repository:
+    if gh is None or not ctx.settings.repository:
         return None
     items: list[maintenance.QueueItem] = []
     for repo in _repositories(ctx):
@@ -94,7 +104,7 @@ def read_queue(ctx: Context) -> list[maintenance.QueueItem] | None:
 
 def closed_last_week(ctx: Context, start: datetime, end: datetime) -> int | None:
     gh = ctx.github
-    if gh is None or not gh.repository:
+    if gh is None or not ctx.settings.repository:
         return None
     window = f"{yamlio.scalar(start)}..{yamlio.scalar(end)}"
     total = 0
@@ -105,9 +115,7 @@ def closed_last_week(ctx: Context, start: datetime, end: datetime) -> int | None
 
 
 def _repositories(ctx: Context) -> list[str]:
-    team = ctx.github.repository if ctx.github else None
-    extra = list(ctx.store.policy().repositories) if ctx.store.policy_path.exists() else []
-    return list(dict.fromkeys([r for r in [team, *extra] if r]))
+    return ctx.repositories(ctx.store.policy() if ctx.store.policy_path.exists() else None)
 
 
 def marker(name: str, start: datetime) -> str:
@@ -162,11 +170,10 @@ def open_issue(ctx: Context, roster: Roster, queue: list[maintenance.QueueItem])
     day = week.start.astimezone(config.zone).date()
     title = f"On-call handoff: {roster.name}, week of {day}"
     captain = shown.roles.get(config.captain_role)
-    gh = ctx.github
-    if gh is None or not gh.repository:
+    gh, repo = ctx.github, ctx.settings.repository
+    if gh is None or not repo:
         ctx.say(f"would open the issue {title!r} and close last week's (no GITHUB_TOKEN)")
         return
-    repo = gh.repository
     found = gh.search_issues(f"repo:{repo} is:issue label:{HANDOFF_LABEL}").items
     mine = [i for i in found if f"<!-- ante:handoff {roster.name} " in i.body]
     if any(tag in i.body for i in mine):
@@ -181,7 +188,7 @@ def open_issue(ctx: Context, roster: Roster, queue: list[maintenance.QueueItem])
             ctx.say(f"{roster.name}: closed the earlier handoff issue #{old.number}")
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
+def run(opts: Options, ctx: Context) -> int:
     rosters = rotations.load_rotations(ctx.repo)
     if not rosters:
         ctx.say("no rotations: nothing to hand off")
@@ -193,7 +200,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     def apply() -> str | None:
         return record(ctx, rotations.load_rotations(ctx.repo), queue)
 
-    if args.push:
+    if opts.push:
         result = gitrepo.publish(ctx.repo, apply, PATHS)
         ctx.say(result.message or "records already up to date")
     else:

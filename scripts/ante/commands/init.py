@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
+from ante import flags
 from ante.context import Context
 from ante.core.ledger import grants_due
 from ante.core.models import LOGIN
@@ -14,11 +16,21 @@ from ante.files import gitrepo, scaffold, yamlio
 from ante.services import status_file
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+@dataclass(frozen=True)
+class Options:
+    dir: Path
+    members: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        return cls(dir=Path(args.dir), members=tuple(parse_logins(args.members)))
+
+
+def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("init", help="create a new team repository")
     p.add_argument("dir", help="where (created if missing; must not already hold a ledger)")
     p.add_argument("--members", default="", help="comma-separated GitHub logins")
-    p.set_defaults(run=run)
+    flags.runs(p, Options.parse, run)
 
 
 def parse_logins(text: str) -> list[str]:
@@ -49,8 +61,8 @@ def create(target: Path, logins: list[str], ctx: Context) -> Path:
     return target
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
-    logins = parse_logins(args.members)
-    target = create(Path(args.dir), logins, ctx)
+def run(opts: Options, ctx: Context) -> int:
+    logins = list(opts.members)
+    target = create(opts.dir, logins, ctx)
     ctx.say(f"team repository ready in {target} ({len(logins)} members, 2 chips each by default)")
     return 0

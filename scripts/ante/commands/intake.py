@@ -12,32 +12,39 @@ the next run without a second comment.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from pathlib import Path
 
+from ante import flags
 from ante.context import Context
-
-if TYPE_CHECKING:
-    pass
 from ante.services.intake import on_event, on_refresh
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+@dataclass(frozen=True)
+class Options:
+    event: Path | None  # None: --refresh
+    dry_run: bool
+    push: bool
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        event = Path(args.event) if args.event else None
+        return cls(event=event, dry_run=args.dry_run, push=args.push)
+
+
+def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("intake", help="acknowledge overhead issues with an expected pickup window")
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--event", help="an `issues` event payload (e.g. $GITHUB_EVENT_PATH)")
+    flags.event(which, "an `issues` event payload (e.g. $GITHUB_EVENT_PATH)")
     which.add_argument(
         "--refresh", action="store_true", help="weekly: acknowledge missed issues, re-tell moves"
     )
-    p.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="say what would change; change nothing (wins over --push)",
-    )
-    p.add_argument("--push", action="store_true", help="commit and push (retrying on conflicts)")
-    p.set_defaults(run=run)
+    flags.dry_run(p)
+    flags.push(p)
+    flags.runs(p, Options.parse, run)
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
-    if args.event:
-        return on_event(ctx, args)
-    return on_refresh(ctx, args)
+def run(opts: Options, ctx: Context) -> int:
+    if opts.event:
+        return on_event(ctx, opts.event, dry_run=opts.dry_run, push=opts.push)
+    return on_refresh(ctx, dry_run=opts.dry_run, push=opts.push)

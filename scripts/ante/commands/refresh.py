@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
+from ante import flags
 from ante.context import Context
 from ante.core.ledger import grants_due
 from ante.files import gitrepo
 from ante.services import status_file
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+@dataclass(frozen=True)
+class Options:
+    push: bool
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        return cls(push=args.push)
+
+
+def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("refresh", help="grant new members their chips and re-render STATUS.md")
-    p.add_argument("--push", action="store_true", help="commit and push what changed")
-    p.set_defaults(run=run)
+    flags.push(p, "commit and push what changed")
+    flags.runs(p, Options.parse, run)
 
 
 def apply(ctx: Context) -> str | None:
@@ -29,8 +40,8 @@ def apply(ctx: Context) -> str | None:
     return "ante: re-render STATUS.md"
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
-    if args.push:
+def run(opts: Options, ctx: Context) -> int:
+    if opts.push:
         result = gitrepo.publish(ctx.repo, lambda: apply(ctx), ["ledger", "STATUS.md"])
         message = result.message or "nothing changed"
     else:

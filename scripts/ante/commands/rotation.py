@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
+from ante import flags
 from ante.context import Context
 from ante.errors import UsageError
 from ante.files import rotations, yamlio
@@ -27,7 +29,20 @@ from ante.services.rotation import (
 )
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+@dataclass(frozen=True)
+class Options:
+    words: tuple[str, ...]  # [ics|preview] [NAME]
+    weeks: int | None
+    format: str
+    before: Path | None
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        before = Path(args.before) if args.before else None
+        return cls(tuple(args.words), args.weeks, args.format, before)
+
+
+def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser(
         "rotation",
         help="the on-call schedule; `rotation ics [NAME]` writes the calendar feed",
@@ -36,14 +51,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument("words", nargs="*", metavar="[ics|preview] [NAME]", help="verb and rotation")
     p.add_argument("--weeks", type=int, default=None, help="how many weeks (default 8; 12 preview)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    flags.output_format(p)
     p.add_argument("--before", help="preview: a checkout of the data before the change")
-    p.set_defaults(run=run)
+    flags.runs(p, Options.parse, run)
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
-    verb, name = parse_words(args.words)
-    weeks = args.weeks
+def run(opts: Options, ctx: Context) -> int:
+    verb, name = parse_words(list(opts.words))
+    weeks = opts.weeks
     if weeks is not None and not 1 <= weeks <= 520:
         raise UsageError("--weeks: between 1 and 520")
     if verb == "ics":
@@ -54,12 +69,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             ctx.say(f"{'wrote' if changed else 'unchanged:'} {shown}")
         return 0
     if verb == "preview":
-        if not args.before:
+        if opts.before is None:
             raise UsageError("rotation preview: --before DIR is required")
-        return preview(ctx, Path(args.before), name, weeks or 12)
+        return preview(ctx, opts.before, name, weeks or 12)
     roster = rotations.find(ctx.repo, name)
     shifts = rotations.weeks_for(ctx.repo, roster, ctx.now, weeks or 8)
-    if args.format == "json":
+    if opts.format == "json":
         ctx.say(json.dumps([shift.json() for shift in shifts], indent=2))
     else:
         ctx.say(describe(roster, shifts, frozen_until(ctx.repo, roster)))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from ante import flags
 from ante.context import Context
 from ante.errors import UsageError
 from ante.files import rotations
@@ -23,13 +24,26 @@ from ante.files import rotations
 CENT = Decimal("0.01")
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+@dataclass(frozen=True)
+class Options:
+    name: str | None  # one rotation, or all
+    start: date | None
+    end: date | None  # None: today
+    format: str
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        start, end = _day(args.start, "--from"), _day(args.end, "--to")
+        return cls(args.name, start, end, args.format)
+
+
+def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("shifts", help="served on-call shifts per person and the amount owed")
     p.add_argument("name", nargs="?", help="one rotation (default: all)")
     p.add_argument("--from", dest="start", help="first day (YYYY-MM-DD; default: all history)")
     p.add_argument("--to", dest="end", help="last day (YYYY-MM-DD; default: today)")
-    p.add_argument("--format", choices=("text", "csv", "json"), default="text")
-    p.set_defaults(run=run)
+    flags.output_format(p, "csv")
+    flags.runs(p, Options.parse, run)
 
 
 @dataclass
@@ -82,13 +96,12 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
-    start = _day(args.start, "--from")
-    end = _day(args.end, "--to") or ctx.now.date()
+def run(opts: Options, ctx: Context) -> int:
+    start, end = opts.start, opts.end or ctx.now.date()
     if start is not None and end < start:
         raise UsageError("--to is before --from")
-    rows = report(ctx, args.name, start, end)
-    if args.format == "json":
+    rows = report(ctx, opts.name, start, end)
+    if opts.format == "json":
         data = [
             {
                 "rotation": r.rotation,
@@ -101,7 +114,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             for r in rows
         ]
         ctx.say(json.dumps(data, indent=2))
-    elif args.format == "csv":
+    elif opts.format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["rotation", "login", "shifts", "amount", "currency"])

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
+from ante import flags
 from ante.context import Context
 from ante.services.status_file import write
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+@dataclass(frozen=True)
+class Options:
+    out: str | None  # a path; "-" for stdout; None for STATUS.md in the repo
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        return cls(out=args.out)
+
+
+def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("status", help="render STATUS.md from templates/STATUS.md.j2")
     p.add_argument("--out", help="where to write (default STATUS.md in the repo; - for stdout)")
-    p.set_defaults(run=run)
+    flags.runs(p, Options.parse, run)
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
-    changed = write(ctx, args.out)
-    if args.out != "-":
-        message = f"{'wrote' if changed else 'unchanged:'} {args.out or 'STATUS.md'}"
+def run(opts: Options, ctx: Context) -> int:
+    changed = write(ctx, opts.out)
+    if opts.out != "-":
+        message = f"{'wrote' if changed else 'unchanged:'} {opts.out or 'STATUS.md'}"
         ctx.say(message)
         ctx.summary(f"### ante status\n\n{message}")
     return 0

@@ -14,16 +14,14 @@ rights, or nobody is assigned) is the issue's timeline read to see who applied t
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import datetime
 
-from ante import clock
+from ante import clock, flags
 from ante.context import Context
 from ante.core.awards import IssueFacts
 from ante.errors import AnteError
 from ante.services import award
-
-if TYPE_CHECKING:
-    pass
 from ante.services.sync import (
     OVERLAP,
     REFRESH,
@@ -31,21 +29,31 @@ from ante.services.sync import (
     publish,
     query,
     read_cursor,
-    repositories,
     start_of,
 )
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+@dataclass(frozen=True)
+class Options:
+    push: bool
+    since: datetime | None  # None: from the cursor
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        since = clock.parse_instant(args.since, what="--since") if args.since else None
+        return cls(push=args.push, since=since)
+
+
+def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("sync", help="award chips for overhead issues whose events were missed")
-    p.add_argument("--push", action="store_true", help="commit and push (retrying on conflicts)")
+    flags.push(p)
     p.add_argument("--since", help="look back to this time (ISO-8601) instead of the cursor")
-    p.set_defaults(run=run)
+    flags.runs(p, Options.parse, run)
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
+def run(opts: Options, ctx: Context) -> int:
     ledger = ctx.store.load()
-    repos = repositories(ctx, ledger)
+    repos = ctx.repositories(ledger.policy)
     if not repos:
         ctx.say("nothing to sync: no repositories in ledger/policy.yaml and no GITHUB_REPOSITORY")
         return 0
@@ -54,8 +62,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ctx.say(f"no GitHub token: would search {', '.join(repos)} for overhead issues")
         return 0
     cursor = read_cursor(ctx.repo)
-    since = clock.parse_instant(args.since, what="--since") if args.since else None
-    since = since or cursor or start_of(ledger, ctx.now)
+    since = opts.since or cursor or start_of(ledger, ctx.now)
     found: list[IssueFacts] = []
     complete = True
     for repo in repos:
@@ -70,7 +77,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if not complete and found:
         reached = min(reached, max(issue.updated_at for issue in found))
     move = cases or cursor is None or reached - cursor >= REFRESH
-    plans = publish(ctx, cases, earlier, reached if move else None, push=args.push)
+    plans = publish(ctx, cases, earlier, reached if move else None, push=opts.push)
     changed = [plan for plan in plans if plan.changed]
     ctx.say(
         f"searched {len(repos)} repositories since {clock.utc_text(since)}: "

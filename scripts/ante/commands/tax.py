@@ -10,9 +10,10 @@ once, updated on re-runs. Merging the pull request is what applies the tax.
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ante import clock
+from ante import clock, flags
 from ante.context import Context
 from ante.core import tax
 from ante.errors import UsageError
@@ -23,24 +24,36 @@ if TYPE_CHECKING:  # PyGithub is imported only by the runs that talk to GitHub
 from ante.services.tax import BRANCH, _offer_pull, _publish, _show, observe, plan_weeks, waiver
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+@dataclass(frozen=True)
+class Options:
+    week: str | None  # None: every week not yet taxed
+    dry_run: bool
+    format: str
+    open_pr: bool
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        if args.week and not backlog.is_week(args.week):
+            raise UsageError(f"--week: not an ISO week (YYYY-Www): {args.week!r}")
+        return cls(args.week or None, args.dry_run, args.format, args.open_pr)
+
+
+def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("tax", help="the weekly chip tax (a pull request the team reviews)")
     p.add_argument("--week", help="the ISO week, YYYY-Www (default: every week not yet taxed)")
-    p.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    flags.dry_run(p, "print the plan, write nothing")
+    flags.output_format(p)
     p.add_argument("--open-pr", action="store_true", help="record metrics and open the PR(s)")
-    p.set_defaults(run=run)
+    flags.runs(p, Options.parse, run)
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
-    if args.week and not backlog.is_week(args.week):
-        raise UsageError(f"--week: not an ISO week (YYYY-Www): {args.week!r}")
+def run(opts: Options, ctx: Context) -> int:
     ledger = ctx.store.load()
     done = tax_weeks.weeks_on_main(ctx.repo)
     history = backlog.load_history(ctx.repo)
-    current = args.week or clock.iso_week(ctx.now.date())
-    if args.week:
-        weeks = [] if args.week in {t.week for t in done} else [args.week]
+    current = opts.week or clock.iso_week(ctx.now.date())
+    if opts.week:
+        weeks = [] if opts.week in {t.week for t in done} else [opts.week]
     else:
         # Before any tax reached main, the first recorded metrics week marks the first run.
         last = done[-1].week if done else history[0].week if history else None
@@ -48,12 +61,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if not weeks:
         ctx.say(f"nothing to do: the tax of {current} is already on main")
         return 0
-    github = ctx.github if args.open_pr and not args.dry_run else None
+    github = ctx.github if opts.open_pr and not opts.dry_run else None
     open_now = history[-1].open if history else 0
-    repo_name = ctx.environ.get("GITHUB_REPOSITORY", "")
+    repo_name = ctx.settings.repository or ""
     pulls: dict[str, tuple[Pull, ...]] = {}
     if github is not None and repo_name:
-        row = observe(github, [repo_name, *ledger.policy.repositories], ledger.policy, ctx.now)
+        row = observe(github, ctx.repositories(ledger.policy), ledger.policy, ctx.now)
         history, open_now = backlog.record(history, row), row.open
         pulls = {w: github.find_pulls(repo_name, BRANCH.format(week=w)) for w in weeks}
         waived = {
@@ -64,18 +77,18 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         _publish(ctx, row, waived)
         weeks = [w for w in weeks if w not in waived and not any(p.merged for p in pulls[w])]
         ledger = ctx.store.load()
-    elif args.open_pr and not args.dry_run:
+    elif opts.open_pr and not opts.dry_run:
         ctx.warn("no GITHUB_TOKEN/GITHUB_REPOSITORY: planning only, no metrics and no PR")
     if not weeks:
         return 0
     offers = plan_weeks(ctx, ledger, weeks, history, open_now)
     for offer in offers:
-        _show(ctx, offer, args.format)
-        if args.dry_run:
+        _show(ctx, offer, opts.format)
+        if opts.dry_run:
             continue
         if github is not None:
             _offer_pull(ctx, github, repo_name, offer, pulls.get(offer.plan.week, ()))
-        elif not args.open_pr:
+        elif not opts.open_pr:
             ctx.store.write_new_file(
                 offer.plan.day.year,
                 tax.file_name(offer.plan.week),

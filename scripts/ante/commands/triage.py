@@ -13,28 +13,36 @@ the closed issues are listed in `ledger/sweeps.yaml` for STATUS.md and the hando
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
+from ante import flags
 from ante.context import Context
 from ante.core import intake
 from ante.files import intake_notes
 from ante.services import intake as intake_job
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+@dataclass(frozen=True)
+class Options:
+    dry_run: bool
+    push: bool
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        return cls(dry_run=args.dry_run, push=args.push)
+
+
+def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("triage", help="sweep stale overhead issues: ask, then close as not planned")
-    p.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="say what would change; change nothing (wins over --push)",
-    )
-    p.add_argument("--push", action="store_true", help="commit and push (retrying on conflicts)")
-    p.set_defaults(run=run)
+    flags.dry_run(p)
+    flags.push(p)
+    flags.runs(p, Options.parse, run)
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
+def run(opts: Options, ctx: Context) -> int:
     policy = ctx.store.policy()
     gh = ctx.github
-    repos = intake_job.repositories(ctx, policy)
+    repos = ctx.repositories(policy)
     if gh is None or not repos:
         ctx.say("no GitHub token (or repository): nothing read, nothing swept")
         return 0
@@ -49,8 +57,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         budget=policy.intake.max_operations - reads,
         recorded=intake_job.pace(ctx, policy),
     )
-    intake_job.report(ctx, "ante triage", plan, dry_run=args.dry_run)
-    if args.dry_run:
+    intake_job.report(ctx, "ante triage", plan, dry_run=opts.dry_run)
+    if opts.dry_run:
         for skip in plan.skipped:
             if skip.why.startswith("exempt"):
                 ctx.say(f"  skip {skip.url}: {skip.why}")
@@ -58,5 +66,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     changes, swept = intake_job.carry_out(ctx, gh, plan.steps, policy)
     complete = len(issues) < intake_job.SEARCH_LIMIT
     changes = intake_job.forgotten(notes, issues, complete) | changes
-    intake_job.publish(ctx, changes, swept, push=args.push, what="triage: weekly sweep")
+    intake_job.publish(ctx, changes, swept, push=opts.push, what="triage: weekly sweep")
     return 0

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
+from ante import flags
 from ante.context import Context
 from ante.services.validate import _count, check_all
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+@dataclass(frozen=True)
+class Options:
+    against: str  # a git ref; "" skips the append-only check
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        return cls(against=args.against)
+
+
+def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("validate", help="check every data file (path:line:col: message)")
     p.add_argument(
         "--against",
@@ -16,10 +27,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         metavar="REF",
         help="committed journal entries at REF must be unchanged (default HEAD; '' to skip)",
     )
-    p.set_defaults(run=run)
+    flags.runs(p, Options.parse, run)
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
-    check_all(ctx, args)
+def run(opts: Options, ctx: Context) -> int:
+    check_all(ctx, against=opts.against)
     ctx.say(f"ok: {_count(ctx.repo)} data files valid")
     return 0

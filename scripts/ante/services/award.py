@@ -150,11 +150,10 @@ def post_comment(ctx: Context, gh: GitHubAdapter, case: Case, balances: dict[str
 
 
 def _members_url(ctx: Context) -> str:
-    team = ctx.environ.get("GITHUB_REPOSITORY")
+    team = ctx.settings.repository
     if not team:
         return "ledger/members.yaml"
-    server = (ctx.environ.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
-    return f"{server}/{team}/blob/HEAD/ledger/members.yaml"
+    return f"{ctx.settings.server_url}/{team}/blob/HEAD/ledger/members.yaml"
 
 
 def earlier_history(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,11 +35,6 @@ SEARCH_LIMIT = 1000  # GitHub's search stops here
 
 
 ISSUE_URL = re.compile(r"/(?P<repo>[\w.-]+/[\w.-]+)/issues/(?P<number>\d+)$")
-
-
-def repositories(ctx: Context, policy: Policy) -> list[str]:
-    team = ctx.environ.get("GITHUB_REPOSITORY")
-    return list(dict.fromkeys([r for r in [team, *policy.repositories] if r]))
 
 
 def open_overhead(gh: GitHubAdapter, repos: list[str], policy: Policy) -> tuple[Issue, ...]:
@@ -163,8 +157,8 @@ def read_event(path: Path) -> tuple[str, awards.IssueFacts, int, str | None]:
     return action, facts, count if isinstance(count, int) else 1, sender
 
 
-def on_event(ctx: Context, args: argparse.Namespace) -> int:
-    action, facts, count, sender = read_event(Path(args.event))
+def on_event(ctx: Context, event: Path, *, dry_run: bool, push: bool) -> int:
+    action, facts, count, sender = read_event(event)
     policy = ctx.store.policy()
     notes = intake_notes.load_notes(ctx.repo)
     note = notes.get(facts.url)
@@ -195,7 +189,7 @@ def on_event(ctx: Context, args: argparse.Namespace) -> int:
     elif not overhead:
         text, change = "", None  # no longer overhead: drop the section
     else:
-        repos = list(dict.fromkeys([*repositories(ctx, policy), facts.repo]))
+        repos = ctx.repositories(policy, facts.repo)
         query = f"{backlog_query(repos, policy)} is:open"  # the queue spans every repository
         position = gh.count_issues(f"{query} created:<={utc_text(facts.created_at)}")
         guess = intake.estimate(max(position, 1), pace(ctx, policy), ctx.now.date())
@@ -210,7 +204,7 @@ def on_event(ctx: Context, args: argparse.Namespace) -> int:
             earliest=guess.earliest,
             latest=guess.latest,
         )
-    if args.dry_run:
+    if dry_run:
         ctx.say(f"would update ante's comment on {facts.key} ({action})")
         return 0
     # Events are rare: read the comments (unless there are none) rather than trust the note.
@@ -234,7 +228,7 @@ def on_event(ctx: Context, args: argparse.Namespace) -> int:
         )
     told = "resolution" if facts.state == "closed" else "queue position"
     ctx.say(f"{facts.key}: {told} told in ante's comment")
-    publish(ctx, {facts.url: change}, swept, push=args.push, what=f"intake: {facts.key} {action}")
+    publish(ctx, {facts.url: change}, swept, push=push, what=f"intake: {facts.key} {action}")
     return 0
 
 
@@ -331,10 +325,10 @@ def report(ctx: Context, title: str, plan: intake.Plan[Issue], *, dry_run: bool)
     ctx.summary(f"### {title}\n\n{line}")
 
 
-def on_refresh(ctx: Context, args: argparse.Namespace) -> int:
+def on_refresh(ctx: Context, *, dry_run: bool, push: bool) -> int:
     policy = ctx.store.policy()
     gh = ctx.github
-    repos = repositories(ctx, policy)
+    repos = ctx.repositories(policy)
     if gh is None or not repos:
         ctx.say("no GitHub token (or repository): nothing read, nothing acknowledged")
         return 0
@@ -343,14 +337,14 @@ def on_refresh(ctx: Context, args: argparse.Namespace) -> int:
     notes = intake_notes.load_notes(ctx.repo)
     budget = policy.intake.max_operations - reads
     plan = intake.refresh(issues, notes, pace(ctx, policy), ctx.now.date(), budget=budget)
-    report(ctx, "ante intake --refresh", plan, dry_run=args.dry_run)
-    if args.dry_run:
+    report(ctx, "ante intake --refresh", plan, dry_run=dry_run)
+    if dry_run:
         return 0
     changes, _ = carry_out(ctx, gh, plan.steps, policy)
     gone = forgotten(notes, issues, complete=len(issues) < SEARCH_LIMIT)
     left = budget - sum(step.calls for step in plan.steps)
     swept = resolve_missed(ctx, gh, list(gone)[: max(0, left) // 3], policy)
-    publish(ctx, changes | gone, swept, push=args.push, what="intake: weekly refresh")
+    publish(ctx, changes | gone, swept, push=push, what="intake: weekly refresh")
     return 0
 
 

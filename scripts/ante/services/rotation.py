@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -114,7 +113,7 @@ def preview(ctx: Context, before_dir: Path, name: str | None, weeks: int) -> int
     """Validate the changed data, then show the next `weeks` weeks before and after."""
     from ante.services import validate
 
-    validate.check_all(ctx, argparse.Namespace(against=""))
+    validate.check_all(ctx, against="")
     try:
         old = {r.name: r for r in rotations.load_rotations(before_dir)}
     except DataError:

@@ -64,17 +64,6 @@ def start_of(ledger: Ledger, now: datetime) -> datetime:
     return datetime(first.year, first.month, first.day, tzinfo=now.tzinfo)
 
 
-def repositories(ctx: Context, ledger: Ledger) -> list[str]:
-    names = list(ledger.policy.repositories)
-    own = ctx.environ.get("GITHUB_REPOSITORY")
-    if own:
-        names.append(own)
-    unique: dict[str, str] = {}
-    for name in names:
-        unique.setdefault(name.lower(), name)
-    return list(unique.values())
-
-
 def query(repo: str, ledger: Ledger, since: datetime) -> str:
     labels = sorted({*ledger.policy.awards, ledger.policy.overhead_label}, key=str.lower)
     spelled = ",".join(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,14 +13,14 @@ from ante.files import backlog, gitrepo, rotations, yamlio
 from ante.services.sync import check_cursor
 
 
-def check_ledger(ctx: Context, args: argparse.Namespace) -> list[Problem]:
+def check_ledger(ctx: Context, against: str) -> list[Problem]:
     ctx.store.load(full=True)
     return []
 
 
-def check_append_only(ctx: Context, args: argparse.Namespace) -> list[Problem]:
-    """Entries committed at `--against` must still be there, unchanged and in order."""
-    ref = args.against
+def check_append_only(ctx: Context, against: str) -> list[Problem]:
+    """Entries committed at `against` (a git ref) must still be there, unchanged and in order."""
+    ref = against
     if not ref or not gitrepo.is_repo(ctx.repo) or not gitrepo.has_commits(ctx.repo, ref):
         return []
     problems: list[Problem] = []
@@ -65,7 +64,7 @@ def _entries(text: str) -> list[dict[str, object]]:
 
 
 # Each check returns problems or raises DataError; later capabilities add theirs here.
-CHECKS: list[Callable[[Context, argparse.Namespace], list[Problem]]] = [
+CHECKS: list[Callable[[Context, str], list[Problem]]] = [  # (ctx, against)
     check_ledger,
     check_append_only,
     lambda ctx, _: rotations.check_files(ctx.repo),  # rotations/*.yaml and their history
@@ -74,12 +73,15 @@ CHECKS: list[Callable[[Context, argparse.Namespace], list[Problem]]] = [
 ]
 
 
-def check_all(ctx: Context, args: argparse.Namespace) -> None:
-    """Every check; raises one DataError listing every problem found."""
+def check_all(ctx: Context, *, against: str) -> None:
+    """Every check; raises one DataError listing every problem found.
+
+    `against`: the git ref whose committed journal entries must be unchanged ("": no check).
+    """
     problems: list[Problem] = []
     for check in CHECKS:
         try:
-            problems.extend(check(ctx, args))
+            problems.extend(check(ctx, against))
         except DataError as exc:
             problems.extend(exc.problems)
     if problems:
