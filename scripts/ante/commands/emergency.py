@@ -22,6 +22,7 @@ from ante.files import emergencies, gitrepo, rotations, yamlio
 from ante.files.emergencies import Page
 from ante.files.rotations import Roster
 from ante.github import payloads
+from ante.github.types import marker_tag
 from ante.render import templates
 from ante.render.ics import role_title
 from ante.services import status_file
@@ -152,8 +153,6 @@ def page_github(ctx: Context, roster: Roster, event: Emergency, page: Page) -> N
 
 def postmortem_github(ctx: Context, event: Emergency, page: Page) -> str | None:
     """The post-mortem issue's URL: found if it exists, opened otherwise."""
-    from ante.github.adapter import marker_tag
-
     gh = ctx.github
     if gh is None:
         ctx.say(f"would open a post-mortem issue for #{event.number} (no token)")

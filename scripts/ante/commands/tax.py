@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ante import clock, flags
 from ante.context import Context
 from ante.core import tax
 from ante.errors import UsageError
 from ante.files import backlog, tax_weeks
-
-if TYPE_CHECKING:  # PyGithub is imported only by the runs that talk to GitHub
-    from ante.github.adapter import Pull
+from ante.github.types import Pull
 from ante.services.tax import BRANCH, _offer_pull, _publish, _show, observe, plan_weeks, waiver
 
 

@@ -1,17 +1,17 @@
 """The one door to GitHub: PyGithub configured for Actions, behind plain frozen values.
 
-Only the CLI builds a `GitHubAdapter` (with `connect`); domain code sees the dataclasses below
-and `GitHubError`, never PyGithub. Requests go through PyGithub's requester with explicit JSON,
-so each method costs a known number of calls: PyGithub's objects fetch lazily (an attribute a
-list item lacks costs a hidden GET) and its label helpers send bodies GitHub's published
-description does not allow. POST and PATCH are never repeated by the HTTP layer, since a 502 or
-a timeout can come after GitHub did the work; methods that matter re-read and repeat what's missing.
+Only the CLI builds a `GitHubAdapter` (with `connect`); domain code sees the values of
+`github/types.py` and `GitHubError`, never PyGithub. Requests go through PyGithub's requester
+with explicit JSON, so each method costs a known number of calls: PyGithub's objects fetch
+lazily (an attribute a list item lacks costs a hidden GET) and its label helpers send bodies
+GitHub's published description does not allow. POST and PATCH are never repeated by the HTTP
+layer, since a 502 or a timeout can come after GitHub did the work; methods that matter re-read
+and repeat what's missing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -21,104 +21,20 @@ from github import Auth, Github, GithubException
 from github.GithubRetry import GithubRetry
 from urllib3.response import BaseHTTPResponse
 
-from ante.errors import AnteError
+from ante.github.types import (
+    Comment,
+    GitHubError,
+    Issue,
+    Pull,
+    SearchResult,
+    Timeline,
+    TimelineEvent,
+    User,
+    marker_tag,
+)
 
 DEFAULT_API_URL = "https://api.github.com"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-
-
-class GitHubError(AnteError):
-    """GitHub refused or could not be reached; `status` is None for timeouts."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-@dataclass(frozen=True)
-class Issue:
-    repo: str
-    number: int
-    title: str
-    body: str
-    state: str  # "open" or "closed"
-    state_reason: str | None  # completed, not_planned, duplicate, reopened
-    labels: tuple[str, ...]
-    author: str
-    assignees: tuple[str, ...]
-    created_at: datetime
-    updated_at: datetime
-    closed_at: datetime | None
-    closed_by: str | None  # only from issue(); search and lists do not carry it
-    is_pull: bool
-    url: str
-    comments: int = 0  # how many comments it has (search and lists carry it)
-
-
-@dataclass(frozen=True)
-class Comment:
-    id: int
-    author: str
-    body: str
-    created_at: datetime
-    updated_at: datetime
-    url: str
-
-
-@dataclass(frozen=True)
-class TimelineEvent:
-    kind: str  # labeled, unlabeled, commented, closed, reopened, ...
-    actor: str | None
-    created_at: datetime | None
-    label: str | None = None
-    comment: Comment | None = None
-
-
-@dataclass(frozen=True)
-class Timeline:
-    events: tuple[TimelineEvent, ...]
-
-    @property
-    def comments(self) -> tuple[Comment, ...]:
-        return tuple(e.comment for e in self.events if e.comment is not None)
-
-    def labeled_by(self, label: str) -> str | None:
-        """Who most recently applied `label` (case-insensitive), if anyone did."""
-        actors = [
-            e.actor
-            for e in self.events
-            if e.kind == "labeled" and (e.label or "").lower() == label.lower()
-        ]
-        return actors[-1] if actors else None
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    total_count: int
-    items: tuple[Issue, ...]
-    incomplete: bool
-
-
-@dataclass(frozen=True)
-class Pull:
-    repo: str
-    number: int
-    title: str
-    body: str
-    state: str
-    head: str
-    base: str
-    merged: bool
-    url: str
-
-
-@dataclass(frozen=True)
-class User:
-    login: str
-    name: str | None
-    type: str
-    avatar_url: str
-    url: str
 
 
 class _WriteSafeRetry(GithubRetry):
@@ -171,11 +87,6 @@ def connect(
         user_agent="ante",
     )
     return GitHubAdapter(client, repository=environ.get("GITHUB_REPOSITORY") or None)
-
-
-def marker_tag(marker: str) -> str:
-    """The hidden line that identifies ante's one comment of a kind on an issue."""
-    return f"<!-- ante:{marker} -->"
 
 
 class GitHubAdapter:

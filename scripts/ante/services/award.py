@@ -16,11 +16,12 @@ from ante.core.models import Entry, JournalFile
 from ante.errors import AnteError
 from ante.files import gitrepo, yamlio
 from ante.github import payloads
+from ante.github.types import Issue, Timeline, TimelineEvent, marker_tag
 from ante.render import templates
 from ante.services import status_file
 
 if TYPE_CHECKING:
-    from ante.github.adapter import GitHubAdapter, Issue, Timeline
+    from ante.github.adapter import GitHubAdapter
 
 
 LEDGER_PATHS = ("ledger", "STATUS.md")
@@ -118,8 +119,6 @@ def investigate(
 
 def post_comment(ctx: Context, gh: GitHubAdapter, case: Case, balances: dict[str, int]) -> bool:
     """Create or edit ante's one comment on the issue; False when nothing needed saying."""
-    from ante.github.adapter import Timeline, TimelineEvent, marker_tag
-
     assert case.plan is not None
     if case.plan.stale:  # a newer event's run says what is true now
         return False

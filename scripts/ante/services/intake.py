@@ -17,12 +17,13 @@ from ante.core.models import Policy
 from ante.errors import AnteError
 from ante.files import backlog, gitrepo, intake_notes
 from ante.github import payloads
+from ante.github.types import Comment, Issue, Timeline, TimelineEvent, marker_tag
 from ante.render import templates
 from ante.services import status_file
 from ante.services.tax import backlog_query
 
 if TYPE_CHECKING:
-    from ante.github.adapter import Comment, GitHubAdapter, Issue, Timeline
+    from ante.github.adapter import GitHubAdapter
 
 
 PATHS = ("ledger", "STATUS.md")
@@ -87,8 +88,6 @@ class Written:
 
 def existing(gh: GitHubAdapter, issue: Issue, note: Note | None, reads: int) -> Timeline:
     """What ante needs to know of the issue's comments to edit its own (≤ 1 read when planned)."""
-    from ante.github.adapter import Comment, Timeline, TimelineEvent
-
     if reads:
         found = gh.comments(issue.repo, issue.number)
         return Timeline(
@@ -115,8 +114,6 @@ def write_section(gh: GitHubAdapter, issue: Issue, known: Timeline, text: str) -
 
 
 def _tag() -> str:
-    from ante.github.adapter import marker_tag
-
     return marker_tag(comment.MARKER)
 
 
@@ -233,8 +230,6 @@ def on_event(ctx: Context, event: Path, *, dry_run: bool, push: bool) -> int:
 
 
 def _issue_of(facts: awards.IssueFacts, count: int) -> Issue:
-    from ante.github.adapter import Issue
-
     return Issue(
         repo=facts.repo,
         number=facts.number,

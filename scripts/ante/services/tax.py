@@ -21,10 +21,11 @@ from ante.core.models import Policy
 from ante.errors import AnteError
 from ante.files import backlog, gitrepo, rotations, tax_weeks
 from ante.files.journal import journal_text
+from ante.github.types import GitHubError, Pull
 from ante.render import templates
 
 if TYPE_CHECKING:  # PyGithub is imported only by the runs that talk to GitHub
-    from ante.github.adapter import GitHubAdapter, Pull
+    from ante.github.adapter import GitHubAdapter
 
 
 BRANCH = "ante/tax/{week}"
@@ -185,8 +186,6 @@ def _offer_pull(
     try:
         pull = github.create_pull(repo, title=name, head=branch, base=base_branch, body=body)
     except AnteError as error:
-        from ante.github.adapter import GitHubError
-
         if not isinstance(error, GitHubError) or error.status != 403:
             raise
         raise AnteError(

@@ -1,0 +1,111 @@
+"""What ante knows of GitHub, as plain frozen values: issues, comments, timelines, pulls, users.
+
+Everything above the GitHub layer speaks in these and `GitHubError`; importing them costs
+nothing (no PyGithub). `adapter.py` fills them in from GitHub's answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ante.errors import AnteError
+
+
+class GitHubError(AnteError):
+    """GitHub refused or could not be reached; `status` is None for timeouts."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Issue:
+    repo: str
+    number: int
+    title: str
+    body: str
+    state: str  # "open" or "closed"
+    state_reason: str | None  # completed, not_planned, duplicate, reopened
+    labels: tuple[str, ...]
+    author: str
+    assignees: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    closed_by: str | None  # only from issue(); search and lists do not carry it
+    is_pull: bool
+    url: str
+    comments: int = 0  # how many comments it has (search and lists carry it)
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    author: str
+    body: str
+    created_at: datetime
+    updated_at: datetime
+    url: str
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    kind: str  # labeled, unlabeled, commented, closed, reopened, ...
+    actor: str | None
+    created_at: datetime | None
+    label: str | None = None
+    comment: Comment | None = None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    events: tuple[TimelineEvent, ...]
+
+    @property
+    def comments(self) -> tuple[Comment, ...]:
+        return tuple(e.comment for e in self.events if e.comment is not None)
+
+    def labeled_by(self, label: str) -> str | None:
+        """Who most recently applied `label` (case-insensitive), if anyone did."""
+        actors = [
+            e.actor
+            for e in self.events
+            if e.kind == "labeled" and (e.label or "").lower() == label.lower()
+        ]
+        return actors[-1] if actors else None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total_count: int
+    items: tuple[Issue, ...]
+    incomplete: bool
+
+
+@dataclass(frozen=True)
+class Pull:
+    repo: str
+    number: int
+    title: str
+    body: str
+    state: str
+    head: str
+    base: str
+    merged: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class User:
+    login: str
+    name: str | None
+    type: str
+    avatar_url: str
+    url: str
+
+
+def marker_tag(marker: str) -> str:
+    """The hidden line that identifies ante's one comment of a kind on an issue."""
+    return f"<!-- ante:{marker} -->"
