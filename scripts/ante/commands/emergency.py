@@ -22,7 +22,7 @@ from ante.files import emergencies, gitrepo, rotations, yamlio
 from ante.files.emergencies import Page
 from ante.files.rotations import Roster
 from ante.github import payloads
-from ante.github.types import marker_tag
+from ante.github.types import own_comment
 from ante.render import templates
 from ante.render.ics import role_title
 from ante.services import status_file
@@ -158,10 +158,7 @@ def postmortem_github(ctx: Context, event: Emergency, page: Page) -> str | None:
         ctx.say(f"would open a post-mortem issue for #{event.number} (no token)")
         return None
     tag = f"<!-- ante:postmortem-of {event.url} -->"
-    link = marker_tag(LINK_MARKER)
-    known = next(
-        (c for c in gh.comments(event.repo, event.number) if c.body.startswith(link)), None
-    )
+    known = own_comment(gh.comments(event.repo, event.number), LINK_MARKER)
     url = None
     if known is not None:
         url = next((w for w in known.body.split() if w.startswith("http")), None)

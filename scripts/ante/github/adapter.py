@@ -31,6 +31,7 @@ from ante.github.types import (
     TimelineEvent,
     User,
     marker_tag,
+    own_comment,
 )
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -239,7 +240,7 @@ class GitHubAdapter:
         tag = marker_tag(marker)
         text = f"{tag}\n{body}"
         known = known_timeline.comments if known_timeline is not None else None
-        existing = _tagged(known if known is not None else self.comments(repo, number), tag)
+        existing = own_comment(known if known is not None else self.comments(repo, number), marker)
         if existing is None:
             try:
                 return _comment(self._post_comment(repo, number, text))
@@ -247,7 +248,7 @@ class GitHubAdapter:
                 if error.status is not None and error.status < 500:
                     raise
             # The POST may have landed before the failure: look before posting again.
-            existing = _tagged(self.comments(repo, number), tag)
+            existing = own_comment(self.comments(repo, number), marker)
             if existing is None:
                 return _comment(self._post_comment(repo, number, text))
         if existing.body == text:
@@ -389,7 +390,3 @@ def _pull(repo: str, data: Mapping[str, Any]) -> Pull:
         merged=bool(data.get("merged") or data.get("merged_at")),
         url=str(data["html_url"]),
     )
-
-
-def _tagged(comments: Sequence[Comment], tag: str) -> Comment | None:
-    return next((c for c in comments if c.body.startswith(tag)), None)

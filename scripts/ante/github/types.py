@@ -6,6 +6,7 @@ nothing (no PyGithub). `adapter.py` fills them in from GitHub's answers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -109,3 +110,9 @@ class User:
 def marker_tag(marker: str) -> str:
     """The hidden line that identifies ante's one comment of a kind on an issue."""
     return f"<!-- ante:{marker} -->"
+
+
+def own_comment(comments: Iterable[Comment], marker: str) -> Comment | None:
+    """ante's one comment of the kind `marker` among `comments`: its body starts with the tag."""
+    tag = marker_tag(marker)
+    return next((c for c in comments if c.body.startswith(tag)), None)

@@ -9,13 +9,13 @@ data renders the same file all week long.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from ante.clock import iso_week, week_start
+from ante.core.issue_url import issue_ref
 from ante.core.ledger import Ledger
 from ante.core.models import Entry, TaxPolicy
 
@@ -24,8 +24,6 @@ RATE_WEEKS = 4  # "current rates" for the backlog estimate, and the balances' ch
 RECENT_AWARDS = 10
 QUEUE_ROWS = 10
 SCHEDULE_WEEKS = 8
-
-ISSUE_URL = re.compile(r"^https://github\.com/([\w.-]+/[\w.-]+)/(?:issues|pull)/(\d+)$")
 
 
 # ---- the inputs, as the other modules shape them (duck-typed) ---------------------------------
@@ -262,9 +260,9 @@ def view(sources: Sources, now: datetime) -> Status:
 
 def issue_link(url: str) -> Link:
     """`owner/repo#12` for an issue URL; anything else is shown as it is, unlinked."""
-    match = ISSUE_URL.match(url)
-    if match:
-        return Link(f"{match.group(1)}#{match.group(2)}", url)
+    ref = issue_ref(url)
+    if ref is not None:
+        return Link(f"{ref[0]}#{ref[1]}", url)
     return Link(url, url if url.startswith("https://") else None)
 
 

@@ -16,7 +16,7 @@ from ante.core.models import Entry, JournalFile
 from ante.errors import AnteError
 from ante.files import gitrepo, yamlio
 from ante.github import payloads
-from ante.github.types import Issue, Timeline, TimelineEvent, marker_tag
+from ante.github.types import Issue, Timeline, TimelineEvent, marker_tag, own_comment
 from ante.render import templates
 from ante.services import status_file
 
@@ -129,7 +129,7 @@ def post_comment(ctx: Context, gh: GitHubAdapter, case: Case, balances: dict[str
         events = (TimelineEvent("commented", c.author, c.created_at, comment=c) for c in found)
         case.timeline = Timeline(tuple(events))
     tag = marker_tag(comment.MARKER)
-    existing = next((c for c in case.timeline.comments if c.body.startswith(tag)), None)
+    existing = own_comment(case.timeline.comments, comment.MARKER)
     if existing is None and not case.plan.changed and not case.plan.shares:
         return False
     view = awards.comment_view(case.plan, ctx.store.policy(), balances)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,13 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from ante.clock import utc_text
 from ante.context import Context
-from ante.core import awards, comment, intake
+from ante.core import awards, comment, intake, intake_event
 from ante.core.intake import Note, Step
+from ante.core.issue_url import issue_ref
 from ante.core.models import Policy
 from ante.errors import AnteError
 from ante.files import backlog, gitrepo, intake_notes
 from ante.github import payloads
-from ante.github.types import Comment, Issue, Timeline, TimelineEvent, marker_tag
+from ante.github.types import Comment, Issue, Timeline, TimelineEvent, marker_tag, own_comment
 from ante.render import templates
 from ante.services import status_file
 from ante.services.tax import backlog_query
@@ -29,13 +29,8 @@ if TYPE_CHECKING:
 PATHS = ("ledger", "STATUS.md")
 
 
-ACK_ACTIONS = ("opened", "labeled", "reopened", "unlabeled", "transferred")
-
-
 SEARCH_LIMIT = 1000  # GitHub's search stops here
-
-
-ISSUE_URL = re.compile(r"/(?P<repo>[\w.-]+/[\w.-]+)/issues/(?P<number>\d+)$")
+TAG = marker_tag(comment.MARKER)  # the first line of ante's one comment
 
 
 def open_overhead(gh: GitHubAdapter, repos: list[str], policy: Policy) -> tuple[Issue, ...]:
@@ -95,16 +90,15 @@ def existing(gh: GitHubAdapter, issue: Issue, note: Note | None, reads: int) -> 
         )
     if note is not None and note.comment is not None:
         # Nobody touched the issue since ante wrote its comment alone: it is what ante wrote.
-        mine = Comment(note.comment, "", _tag(), note.touched, note.touched, "")
+        mine = Comment(note.comment, "", TAG, note.touched, note.touched, "")
         return Timeline((TimelineEvent("commented", None, note.touched, comment=mine),))
     return Timeline(())  # no comments at all
 
 
 def write_section(gh: GitHubAdapter, issue: Issue, known: Timeline, text: str) -> Written:
     """Set the intake section of ante's one comment, keeping the other sections."""
-    tag = _tag()
-    mine = next((c for c in known.comments if c.body.startswith(tag)), None)
-    old = mine.body[len(tag) :].lstrip("\n") if mine and mine.body != tag else None
+    mine = own_comment(known.comments, comment.MARKER)
+    old = mine.body[len(TAG) :].lstrip("\n") if mine and mine.body != TAG else None
     body = comment.compose(old, "intake", text)
     written = gh.upsert_comment(
         issue.repo, issue.number, comment.MARKER, body, known_timeline=known
@@ -113,8 +107,10 @@ def write_section(gh: GitHubAdapter, issue: Issue, known: Timeline, text: str) -
     return Written(written, bool(others))
 
 
-def _tag() -> str:
-    return marker_tag(comment.MARKER)
+def intake_said(known: Timeline) -> str:
+    """What the intake section of ante's comment says now ("" without one)."""
+    mine = own_comment(known.comments, comment.MARKER)
+    return comment.sections(mine.body).get("intake", "") if mine else ""
 
 
 def publish(
@@ -160,7 +156,8 @@ def on_event(ctx: Context, event: Path, *, dry_run: bool, push: bool) -> int:
     notes = intake_notes.load_notes(ctx.repo)
     note = notes.get(facts.url)
     overhead = awards.is_overhead(facts, policy)
-    if action not in (*ACK_ACTIONS, "closed") or (not overhead and note is None):
+    answer = intake_event.answer(action, facts, overhead=overhead, note=note, sender=sender)
+    if answer.kind == "nothing":
         ctx.say(f"nothing to do: {facts.key} is not in the Overhead queue")
         return 0
     gh = ctx.github
@@ -169,59 +166,41 @@ def on_event(ctx: Context, event: Path, *, dry_run: bool, push: bool) -> int:
         return 0
     issue = _issue_of(facts, count)
     swept: list[intake_notes.Swept] = []
-    if facts.state == "closed":
-        state = facts.state_reason or "completed"
-        closer = facts.closer.login if facts.closer else sender
-        text = section(ctx, state, policy, closer=closer, day=facts.updated_at.date())
-        change: Note | None = None
-        if state == "not_planned":
-            swept.append(
-                intake_notes.Swept(
-                    date=facts.updated_at.date(),
-                    issue=facts.url,
-                    title=facts.title,
-                    by=closer or "someone",
-                )
-            )
-    elif not overhead:
-        text, change = "", None  # no longer overhead: drop the section
+    guess: intake.Estimate | None = None
+    if answer.kind == "resolve":
+        day = facts.updated_at.date()
+        text = section(ctx, answer.state, policy, closer=answer.closer, day=day)
+        if answer.swept:
+            by = answer.closer or "someone"
+            swept.append(intake_notes.Swept(date=day, issue=facts.url, title=facts.title, by=by))
+    elif answer.kind == "drop":
+        text = ""
     else:
         repos = ctx.repositories(policy, facts.repo)
         query = f"{backlog_query(repos, policy)} is:open"  # the queue spans every repository
         position = gh.count_issues(f"{query} created:<={utc_text(facts.created_at)}")
         guess = intake.estimate(max(position, 1), pace(ctx, policy), ctx.now.date())
-        if note is not None and (note.asked is not None or not intake.moved(note.told, guess)):
+        if not intake_event.needs_telling(note, guess):
             ctx.say(f"nothing to do: {facts.key} was already told where it stands")
             return 0
         text = queued(ctx, policy, guess)
-        change = Note(
-            facts.url,
-            facts.updated_at,
-            facts.updated_at,
-            earliest=guess.earliest,
-            latest=guess.latest,
-        )
     if dry_run:
         ctx.say(f"would update ante's comment on {facts.key} ({action})")
         return 0
     # Events are rare: read the comments (unless there are none) rather than trust the note.
     known = existing(gh, issue, None, 1 if count else 0)
-    mine = next((c for c in known.comments if c.body.startswith(_tag())), None)
-    said = comment.sections(mine.body).get("intake", "") if mine else ""
-    if facts.not_planned and said.startswith("**Resolved**: closed as not planned"):
+    said = intake_said(known)
+    if intake_event.keeps_sweep_text(facts, said):
         text = said  # the sweep closed it and already said why
     written = write_section(gh, issue, known, text)
-    if change is not None:
-        touched = max(written.comment.updated_at, facts.updated_at)
-        change = Note(
-            change.issue,
-            touched,
-            facts.updated_at,
-            written.comment.id,
-            written.shared,
-            None,
-            change.earliest,
-            change.latest,
+    change: Note | None = None
+    if guess is not None:
+        change = intake_event.acknowledged(
+            facts,
+            guess,
+            touched=written.comment.updated_at,
+            comment=written.comment.id,
+            shared=written.shared,
         )
     told = "resolution" if facts.state == "closed" else "queue position"
     ctx.say(f"{facts.key}: {told} told in ante's comment")
@@ -352,16 +331,14 @@ def resolve_missed(
     """
     swept: list[intake_notes.Swept] = []
     for url in urls:
-        found = ISSUE_URL.search(url)
-        if found is None:
+        ref = issue_ref(url)
+        if ref is None:
             continue
-        issue = gh.issue(found["repo"], int(found["number"]))
+        issue = gh.issue(*ref)
         if issue.state != "closed":
             continue  # unlabelled while open: it just left the queue
         known = existing(gh, issue, None, 1)
-        mine = next((c for c in known.comments if c.body.startswith(_tag())), None)
-        said = comment.sections(mine.body).get("intake", "") if mine else ""
-        if said.startswith("**Resolved**"):
+        if intake_said(known).startswith("**Resolved**"):
             continue
         state = issue.state_reason or "completed"
         day = (issue.closed_at or ctx.now).date()
