@@ -17,7 +17,8 @@ from ante.core.models import Entry, JournalFile
 from ante.files import backlog, emergencies, intake_notes, maintenance, rotations, tax_weeks, yamlio
 from ante.files.journal import Store
 from ante.render import status_view, templates
-from ante.render.status_view import SCHEDULE_WEEKS, Sources, window_start
+from ante.render.status_sections import Sources
+from ante.render.status_view import SCHEDULE_WEEKS, window_start
 
 
 def load(repo: Path, store: Store, now: datetime) -> Sources:
