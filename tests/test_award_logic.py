@@ -11,6 +11,8 @@ from ante.core import awards, comment
 from ante.core.awards import IssueFacts, Person, Provenance
 from ante.core.ledger import Ledger
 from ante.core.models import Entry, Member, Policy
+from ante.github import payloads
+from ante.render import award_text
 
 TODAY = date(2026, 11, 18)
 T0 = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
@@ -188,10 +190,10 @@ def test_an_overtaken_payload_is_stale() -> None:
 
 def test_commit_message() -> None:
     plan = plan_for(issue(labels=("overhead:large",)), [])
-    assert awards.commit_message([plan]) == "ante: +2 chips @alice for o/r#12"
+    assert award_text.commit_message([plan]) == "ante: +2 chips @alice for o/r#12"
     reopened = plan_for(issue(state="open", updated_at=T0 + timedelta(1)), list(plan.entries))
-    assert awards.commit_message([reopened]) == "ante: -2 chips @alice for o/r#12"
-    assert awards.commit_message([plan_for(issue(labels=("bug",)), [])]) is None
+    assert award_text.commit_message([reopened]) == "ante: -2 chips @alice for o/r#12"
+    assert award_text.commit_message([plan_for(issue(labels=("bug",)), [])]) is None
 
 
 @pytest.mark.parametrize(
@@ -204,8 +206,8 @@ def test_commit_message() -> None:
     ],
 )
 def test_bad_payloads_say_what_is_wrong(payload: object, message: str) -> None:
-    with pytest.raises(awards.PayloadError, match=message):
-        awards.from_event(payload)
+    with pytest.raises(payloads.PayloadError, match=message):
+        payloads.from_event(payload)
 
 
 def test_comment_sections_are_kept_apart() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ante.core import awards
+from ante.github import payloads
 from awardkit import event_payload
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,4 +56,4 @@ def test_readme_forwarding_recipe_sends_what_ante_reads() -> None:
     assert dispatch["event_type"] == "ante-issue"
     forwarded = dispatch["client_payload"]
     assert len(forwarded) <= 10  # repository_dispatch's limit on top-level keys
-    assert awards.from_event(forwarded) == awards.from_event(full)
+    assert payloads.from_event(forwarded) == payloads.from_event(full)

@@ -15,18 +15,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from ante import clock
 from ante.core.models import Entry, Kind, Member, Policy
-from ante.errors import UsageError
 
 # `issues` actions that can change what an issue is worth (the state decides, not the action).
 ACTIONS = ("closed", "reopened", "labeled", "unlabeled", "assigned", "unassigned")
 STATE_EVENTS = ACTIONS  # timeline event kinds with the same names
 TRUSTED_ROLES = ("triage", "write", "maintain", "admin")  # write includes triage
-
-
-class PayloadError(ValueError):
-    """The event payload is not an `issues` event ante can read."""
 
 
 @dataclass(frozen=True)
@@ -113,85 +107,11 @@ class Plan:
         return ", ".join(parts)
 
 
-# ---- reading an event --------------------------------------------------------------------------
+# ---- who is a bot ------------------------------------------------------------------------------
 
 
 def is_bot(login: str, kind: str | None = None) -> bool:
     return kind == "Bot" or login.endswith("[bot]")
-
-
-def _person(data: object, where: str) -> Person:
-    if not isinstance(data, Mapping) or not isinstance(data.get("login"), str):
-        raise PayloadError(f"{where}: expected a user with a `login`")
-    return Person(data["login"], is_bot(data["login"], data.get("type")))
-
-
-def _instant(value: object, where: str) -> datetime:
-    if not isinstance(value, str):
-        raise PayloadError(f"{where}: expected an ISO-8601 time")
-    try:
-        return clock.parse_instant(value, what=where)
-    except UsageError as exc:
-        raise PayloadError(str(exc)) from None
-
-
-def issue_facts(issue: Mapping[str, object], repo: str, closer: Person | None = None) -> IssueFacts:
-    """An `issue` object (webhook or REST/search shape) as facts; PayloadError names what is off."""
-    for key in ("number", "html_url", "state", "created_at", "updated_at"):
-        if key not in issue:
-            raise PayloadError(f"issue.{key} is missing")
-    number, url, state = issue["number"], issue["html_url"], issue["state"]
-    if not isinstance(number, int) or isinstance(number, bool):
-        raise PayloadError("issue.number: expected a number")
-    if not isinstance(url, str) or not isinstance(state, str) or state not in ("open", "closed"):
-        raise PayloadError("issue.html_url / issue.state: unexpected values")
-    labels_raw = issue.get("labels") or []
-    assignees_raw = issue.get("assignees") or []
-    if not isinstance(labels_raw, list) or not isinstance(assignees_raw, list):
-        raise PayloadError("issue.labels / issue.assignees: expected lists")
-    labels = tuple(
-        str(label["name"]) if isinstance(label, Mapping) else str(label) for label in labels_raw
-    )
-    assignees = tuple(_person(a, "issue.assignees[]") for a in assignees_raw)
-    if not assignees and isinstance(issue.get("assignee"), Mapping):
-        assignees = (_person(issue["assignee"], "issue.assignee"),)
-    if closer is None and isinstance(issue.get("closed_by"), Mapping):
-        closer = _person(issue["closed_by"], "issue.closed_by")
-    reason = issue.get("state_reason")
-    return IssueFacts(
-        repo=repo,
-        number=number,
-        url=url,
-        title=str(issue.get("title") or ""),
-        state=state,
-        state_reason=reason if isinstance(reason, str) else None,
-        labels=labels,
-        assignees=assignees,
-        created_at=_instant(issue["created_at"], "issue.created_at"),
-        updated_at=_instant(issue["updated_at"], "issue.updated_at"),
-        closer=closer if state == "closed" else None,
-    )
-
-
-def from_event(payload: object) -> tuple[str, IssueFacts]:
-    """The action and the issue of an `issues` webhook payload; PayloadError otherwise."""
-    if not isinstance(payload, Mapping):
-        raise PayloadError("the payload is not a JSON object")
-    if "pull_request" in payload or not isinstance(payload.get("issue"), Mapping):
-        raise PayloadError("not an `issues` event (the payload has no `issue`)")
-    action = payload.get("action")
-    if not isinstance(action, str):
-        raise PayloadError("the payload has no `action`")
-    repository = payload.get("repository")
-    if not isinstance(repository, Mapping) or not isinstance(repository.get("full_name"), str):
-        raise PayloadError("repository.full_name is missing")
-    issue = payload["issue"]
-    if "pull_request" in issue:
-        raise PayloadError("this is a pull request, not an issue")
-    closer = None
-    if action == "closed" and isinstance(payload.get("sender"), Mapping):
-        closer = _person(payload["sender"], "sender")
-    return action, issue_facts(issue, repository["full_name"], closer)
 
 
 # ---- what the state is worth -------------------------------------------------------------------
@@ -362,55 +282,3 @@ def _reason(issue: IssueFacts, kind: str, target: int) -> str:
     if target:
         return "award label changed"
     return "no longer earns (label, assignee or close reason changed)"
-
-
-@dataclass(frozen=True)
-class Row:
-    login: str
-    member: bool
-    held: int
-    balance: int
-    refusal: str | None
-
-
-def comment_view(plan: Plan, policy: Policy, balances: Mapping[str, int]) -> dict[str, object]:
-    """What the award section of the issue's comment shows (template variables)."""
-    issue = plan.issue
-    counted = award_label(issue.labels, policy)
-    if counted is None:
-        state = "unlabelled"
-    elif issue.state == "open":
-        state = "open"
-    else:
-        state = "not_planned" if issue.not_planned else "completed"
-    rows: list[Row] = []
-    seen: set[str] = set()
-    for share in plan.shares:
-        seen.add(share.login)
-        held_now = plan.held.get(share.login, 0)
-        rows.append(
-            Row(share.login, share.member, held_now, balances.get(share.login, 0), share.refusal)
-        )
-    for login, chips in sorted(plan.held.items()):
-        if login not in seen:  # earned here before: shown until the comment is gone
-            rows.append(Row(login, True, chips, balances.get(login, 0), None))
-    return {
-        "state": state,
-        "label": counted[0] if counted else policy.overhead_label,
-        "worth": plan.worth,
-        "rows": rows,
-    }
-
-
-def commit_message(plans: Iterable[Plan]) -> str | None:
-    """`ante: +1 chip @alice for owner/repo#12`, or None when nothing changed."""
-    changed = [plan for plan in plans if plan.changed]
-    if not changed:
-        return None
-    if len(changed) == 1:
-        plan = changed[0]
-        return f"ante: {plan.headline()} for {plan.issue.key}"
-    moved = sum(entry.delta for plan in changed for entry in plan.entries)
-    lines = [f"ante sync: {len(changed)} issues, {moved:+d} chips", ""]
-    lines += [f"- {plan.headline()} for {plan.issue.key}" for plan in changed]
-    return "\n".join(lines)

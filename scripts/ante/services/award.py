@@ -17,7 +17,7 @@ from ante.errors import AnteError
 from ante.files import gitrepo, yamlio
 from ante.github import payloads
 from ante.github.types import Issue, Timeline, TimelineEvent, marker_tag, own_comment
-from ante.render import templates
+from ante.render import award_text, templates
 from ante.services import status_file
 
 if TYPE_CHECKING:
@@ -52,8 +52,8 @@ def read_event(path: Path, ctx: Context) -> tuple[str, IssueFacts]:
     if isinstance(payload, dict) and "workflow" in payload and "inputs" in payload:
         return "dispatched", fetch_issue(ctx, (payload.get("inputs") or {}).get("issue"))
     try:
-        return awards.from_event(payload)
-    except awards.PayloadError as exc:
+        return payloads.from_event(payload)
+    except payloads.PayloadError as exc:
         raise AnteError(f"{path}: {exc}; nothing changed") from None
 
 
@@ -132,7 +132,7 @@ def post_comment(ctx: Context, gh: GitHubAdapter, case: Case, balances: dict[str
     existing = own_comment(case.timeline.comments, comment.MARKER)
     if existing is None and not case.plan.changed and not case.plan.shares:
         return False
-    view = awards.comment_view(case.plan, ctx.store.policy(), balances)
+    view = award_text.comment_view(case.plan, ctx.store.policy(), balances)
     section = templates.render(
         ctx.repo,
         "award-comment.md.j2",
@@ -209,7 +209,7 @@ def record(ctx: Context, cases: Sequence[Case], *, push: bool) -> list[Plan]:
 
     def attempt() -> str | None:
         plans[:] = apply(ctx, cases, earlier)
-        return awards.commit_message(plans)
+        return award_text.commit_message(plans)
 
     result = gitrepo.publish(
         ctx.repo, attempt, LEDGER_PATHS, attempts=PUSH_ATTEMPTS, base_delay=PUSH_DELAY

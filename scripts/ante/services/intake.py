@@ -142,8 +142,8 @@ def read_event(path: Path) -> tuple[str, awards.IssueFacts, int, str | None]:
     """The action, the issue, how many comments it has, and who sent the event."""
     payload = payloads.load_payload(path)
     try:
-        action, facts = awards.from_event(payload)
-    except awards.PayloadError as exc:
+        action, facts = payloads.from_event(payload)
+    except payloads.PayloadError as exc:
         raise AnteError(f"{path}: {exc}; nothing changed") from None
     count = payload["issue"].get("comments")
     sender = (payload.get("sender") or {}).get("login")

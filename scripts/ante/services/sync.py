@@ -15,6 +15,7 @@ from ante.core.ledger import Ledger
 from ante.core.models import Entry, Strict
 from ante.errors import Problem
 from ante.files import gitrepo, yamlio
+from ante.render import award_text
 from ante.services import award
 from ante.services.award import Case
 
@@ -128,7 +129,7 @@ def publish(
 
     def attempt() -> str | None:
         plans[:] = award.apply(ctx, cases, earlier)
-        message = awards.commit_message(plans)
+        message = award_text.commit_message(plans)
         if cursor is not None:
             write_cursor(ctx.repo, cursor)
             message = message or f"ante sync: reconciled up to {clock.utc_text(cursor)}"
