@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ante.clock import utc_text
 from ante.context import Context
-from ante.core import awards, comment, intake, intake_event
+from ante.core import awards, intake, intake_event
 from ante.core.intake import Note, Step
 from ante.core.issue_url import issue_ref
 from ante.core.models import Policy
 from ante.errors import AnteError
 from ante.files import backlog, gitrepo, intake_notes
 from ante.github import payloads
-from ante.github.types import Comment, Issue, Timeline, TimelineEvent, marker_tag, own_comment
-from ante.render import templates
+from ante.github.types import Issue
 from ante.services import status_file
+from ante.services.intake_comment import (
+    existing,
+    intake_said,
+    issue_of,
+    queued,
+    section,
+    write_section,
+)
 from ante.services.tax import backlog_query
 
 if TYPE_CHECKING:
@@ -30,7 +36,6 @@ PATHS = ("ledger", "STATUS.md")
 
 
 SEARCH_LIMIT = 1000  # GitHub's search stops here
-TAG = marker_tag(comment.MARKER)  # the first line of ante's one comment
 
 
 def open_overhead(gh: GitHubAdapter, repos: list[str], policy: Policy) -> tuple[Issue, ...]:
@@ -42,75 +47,6 @@ def open_overhead(gh: GitHubAdapter, repos: list[str], policy: Policy) -> tuple[
 
 def pace(ctx: Context, policy: Policy) -> intake.Pace:
     return intake.pace(backlog.load_history(ctx.repo), policy.intake.history_weeks)
-
-
-def section(ctx: Context, state: str, policy: Policy, **view: Any) -> str:
-    """The intake section's text for `state` (see templates/intake-comment.md.j2)."""
-    defaults: dict[str, Any] = {
-        "position": None,
-        "earliest": None,
-        "latest": None,
-        "pace": intake.Pace(0, 0.0, 0.0, 0.0),
-        "stale_days": policy.intake.stale_days,
-        "grace_days": policy.intake.grace_days,
-        "since": None,
-        "close_on": None,
-        "label": policy.intake.triage_label,
-        "closer": None,
-        "swept": False,
-        "day": ctx.now.date(),
-    }
-    return templates.render(ctx.repo, "intake-comment.md.j2", state=state, **(defaults | view))
-
-
-def queued(ctx: Context, policy: Policy, guess: intake.Estimate, state: str = "queued") -> str:
-    return section(
-        ctx,
-        state,
-        policy,
-        position=guess.position,
-        earliest=guess.earliest,
-        latest=guess.latest,
-        pace=guess.pace,
-    )
-
-
-@dataclass(frozen=True)
-class Written:
-    comment: Comment
-    shared: bool  # the comment holds other sections too
-
-
-def existing(gh: GitHubAdapter, issue: Issue, note: Note | None, reads: int) -> Timeline:
-    """What ante needs to know of the issue's comments to edit its own (≤ 1 read when planned)."""
-    if reads:
-        found = gh.comments(issue.repo, issue.number)
-        return Timeline(
-            tuple(TimelineEvent("commented", c.author, c.created_at, comment=c) for c in found)
-        )
-    if note is not None and note.comment is not None:
-        # Nobody touched the issue since ante wrote its comment alone: it is what ante wrote.
-        mine = Comment(note.comment, "", TAG, note.touched, note.touched, "")
-        return Timeline((TimelineEvent("commented", None, note.touched, comment=mine),))
-    return Timeline(())  # no comments at all
-
-
-def write_section(gh: GitHubAdapter, issue: Issue, known: Timeline, text: str) -> Written:
-    """Set the intake section of ante's one comment, keeping the other sections."""
-    mine = own_comment(known.comments, comment.MARKER)
-    old = mine.body[len(TAG) :].lstrip("\n") if mine and mine.body != TAG else None
-    body = comment.compose(old, "intake", text)
-    written = gh.upsert_comment(
-        issue.repo, issue.number, comment.MARKER, body, known_timeline=known
-    )
-    others = set(comment.sections(body)) - {"intake"}
-    return Written(written, bool(others))
-
-
-def intake_said(known: Timeline) -> str:
-    """What the intake section of ante's comment says now ("" without one)."""
-    mine = own_comment(known.comments, comment.MARKER)
-    return comment.sections(mine.body).get("intake", "") if mine else ""
 
 
 def publish(
@@ -164,7 +100,7 @@ def on_event(ctx: Context, event: Path, *, dry_run: bool, push: bool) -> int:
     if gh is None:
         ctx.say(f"no GitHub token: {facts.key} would be told where it stands (nothing written)")
         return 0
-    issue = _issue_of(facts, count)
+    issue = issue_of(facts, count)
     swept: list[intake_notes.Swept] = []
     guess: intake.Estimate | None = None
     if answer.kind == "resolve":
@@ -206,27 +142,6 @@ def on_event(ctx: Context, event: Path, *, dry_run: bool, push: bool) -> int:
     ctx.say(f"{facts.key}: {told} told in ante's comment")
     publish(ctx, {facts.url: change}, swept, push=push, what=f"intake: {facts.key} {action}")
     return 0
-
-
-def _issue_of(facts: awards.IssueFacts, count: int) -> Issue:
-    return Issue(
-        repo=facts.repo,
-        number=facts.number,
-        title=facts.title,
-        body="",
-        state=facts.state,
-        state_reason=facts.state_reason,
-        labels=facts.labels,
-        author="",
-        assignees=tuple(p.login for p in facts.assignees),
-        created_at=facts.created_at,
-        updated_at=facts.updated_at,
-        closed_at=None,
-        closed_by=None,
-        is_pull=False,
-        url=facts.url,
-        comments=count,
-    )
 
 
 def carry_out(
