@@ -170,3 +170,44 @@ def test_refresh_grants_a_new_member_once_and_keeps_members_file_bytes(team) -> 
     )
     assert balances["dave"] == 2
     assert "@dave" in (team.workdir / "STATUS.md").read_text()
+
+
+def test_only_appended_recognises_untouched_history_and_nothing_else() -> None:
+    from ante.services.validate import only_appended
+
+    old = "entries:\n  - {id: a, delta: 1}\n  - {id: b, delta: 1}\n"
+    assert only_appended(old, old)
+    assert only_appended(old, old + "  - {id: c, delta: 2}\n")
+    assert not only_appended(old, old.replace("delta: 1}\n  - {id: b", "delta: 2}\n  - {id: b"))
+    assert not only_appended(old, old + "    extra: 1\n")  # would extend entry b
+    assert not only_appended(old, old + "entries: []\n")  # a second key
+    assert not only_appended(old.rstrip("\n"), old + "  - {id: c}\n")
+
+
+def test_a_committed_year_checkpoint_cannot_be_edited(team) -> None:
+    from datetime import date
+
+    from ante.core.models import Entry
+    from ante.files.journal import Store
+
+    store = Store(team.workdir)
+    bonus = Entry(
+        id="adj:new-year",
+        date=date(2027, 1, 4),
+        kind="adjust",
+        member="alice",
+        delta=1,
+        ref="manual",
+        reason="test",
+    )
+    store.append(store.load(), [bonus])  # opens 2027 with a sealed checkpoint
+    git(team.workdir, "add", "-A")
+    git(team.workdir, "commit", "-qm", "open 2027")
+    env = {"ANTE_NOW": "2027-01-05"}
+    assert run_ante(["--repo", str(team.workdir), "validate"], env=env).code == 0
+    opening = team.workdir / "ledger" / "journal" / "2027" / "opening.yaml"
+    opening.write_text(opening.read_text().replace("alice: 2", "alice: 20", 1))
+    result = run_ante(["--repo", str(team.workdir), "validate"], env=env)
+    assert result.code == 1
+    assert "ledger/journal/2027/opening.yaml" in result.err
+    assert "year checkpoint committed at HEAD was edited" in result.err

@@ -180,3 +180,34 @@ def test_a_hand_edit_in_another_spelling_falls_back_to_yaml() -> None:
     )
     assert yamlio.fast_journal(text) is None
     assert yamlio.fast_journal("entries:\n- {id: x, member: null}\n") is None
+
+
+def test_validate_trusts_closed_years_by_their_seal_and_still_catches_an_old_edit(
+    tmp_path: Path,
+) -> None:
+    store = _store(tmp_path)
+    ledger = store.load()
+    store.append(ledger, [_grant("alice", date(2025, 12, 30)), _grant("bob", date(2025, 12, 31))])
+    for year in (2026, 2027, 2028):
+        bonus = Entry(
+            id=f"adj:{year}",
+            date=date(year, 6, 1),
+            kind="adjust",
+            member="alice",
+            delta=1,
+            ref="manual",
+            reason="test",
+        )
+        store.append(store.load(), [bonus])
+    assert store.periods() == [2025, 2026, 2027, 2028]
+    assert store.load_checked().balances() == store.load(full=True).balances()
+    oldest = store.journal_dir / "2025" / "entries.yaml"
+    oldest.write_text(oldest.read_text().replace("delta: 2", "delta: 3", 1))
+    for full in (False, True):
+        try:
+            store.load_checked(full=full)
+        except Exception as exc:  # DataError
+            assert "journal of 2025 was changed after it was closed" in str(exc)
+            assert "2026/opening.yaml" in str(exc)
+        else:
+            raise AssertionError(f"an edit to a year closed long ago went unnoticed ({full=})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -12,17 +13,46 @@ from ledger_data import build
 
 
 def _time_balance(repo: Path, runs: int = 5) -> float:
+    return _time(repo, ["balance", "--format", "json"], runs)
+
+
+def _time(repo: Path, args: list[str], runs: int) -> float:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "ante", "--repo", str(repo), "balance", "--format", "json"],
+            [sys.executable, "-m", "ante", "--repo", str(repo), *args],
             check=True,
             capture_output=True,
-            env={"ANTE_NOW": "2026-11-18", "PATH": ""},
+            env={"ANTE_NOW": "2026-11-18", "PATH": os.environ.get("PATH", "")},
         )
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
+
+
+def _commit(repo: Path) -> None:
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "history"]):
+        subprocess.run(
+            ["git", "-c", "user.name=b", "-c", "user.email=b@example.com", *args],
+            cwd=repo,
+            check=True,
+        )
+
+
+def test_validate_trusts_sealed_years_so_ten_years_cost_what_one_does(tmp_path: Path) -> None:
+    build(tmp_path / "one", years=1)
+    build(tmp_path / "ten", years=10)
+    for repo in (tmp_path / "one", tmp_path / "ten"):
+        _commit(repo)  # so the append-only check against HEAD runs too
+    one = _time(tmp_path / "one", ["validate"], 3)
+    ten = _time(tmp_path / "ten", ["validate"], 3)
+    full = _time(tmp_path / "ten", ["validate", "--full"], 1)
+    print(
+        f"\nante validate, 500 members: 1 year {one:.2f} s, 10 years {ten:.2f} s, "
+        f"ratio {ten / one:.2f} (target <= 1.3, 10 years < 5 s); --full at 10 years {full:.2f} s"
+    )
+    assert ten / one <= 1.3
+    assert ten < 5
 
 
 def test_balance_time_grows_with_the_current_period_not_history(tmp_path: Path) -> None:

@@ -13,10 +13,11 @@ from ante.services.validate import _count, check_all
 @dataclass(frozen=True)
 class Options:
     against: str  # a git ref; "" skips the append-only check
+    full: bool  # re-read every closed year instead of trusting its seal
 
     @classmethod
     def parse(cls, args: argparse.Namespace) -> Options:
-        return cls(against=args.against)
+        return cls(against=args.against, full=args.full)
 
 
 def add_parser(sub: flags.Subparsers) -> None:
@@ -27,10 +28,15 @@ def add_parser(sub: flags.Subparsers) -> None:
         metavar="REF",
         help="committed journal entries at REF must be unchanged (default HEAD; '' to skip)",
     )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="re-read every closed year too (by default a closed year is trusted by its seal)",
+    )
     flags.runs(p, Options.parse, run)
 
 
 def run(opts: Options, ctx: Context) -> int:
-    check_all(ctx, against=opts.against)
+    check_all(ctx, against=opts.against, full=opts.full)
     ctx.say(f"ok: {_count(ctx.repo)} data files valid")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -13,9 +14,21 @@ from ante.files import backlog, gitrepo, rotations, yamlio
 from ante.services.sync import check_cursor
 
 
-def check_ledger(ctx: Context, against: str) -> list[Problem]:
-    ctx.store.load(full=True)
+def check_ledger(ctx: Context, against: str, *, full: bool = False) -> list[Problem]:
+    ctx.store.load_checked(full=full, opening_committed=_opening_committed(ctx, against))
     return []
+
+
+def _opening_committed(ctx: Context, ref: str) -> bool:
+    """The open year's checkpoint is committed at `ref` exactly as it is on disk."""
+    periods = ctx.store.periods()
+    if not ref or not periods or not gitrepo.is_repo(ctx.repo):
+        return False
+    rel = f"ledger/journal/{periods[-1]}/opening.yaml"
+    path = ctx.repo / rel
+    if not path.exists() or not gitrepo.has_commits(ctx.repo, ref):
+        return False
+    return gitrepo.show(ctx.repo, ref, rel) == path.read_text(encoding="utf-8", errors="replace")
 
 
 def check_append_only(ctx: Context, against: str) -> list[Problem]:
@@ -25,16 +38,26 @@ def check_append_only(ctx: Context, against: str) -> list[Problem]:
         return []
     problems: list[Problem] = []
     for rel in gitrepo.list_files(ctx.repo, ref, "ledger/journal"):
-        if not rel.endswith(".yaml") or rel.endswith("opening.yaml"):
+        if not rel.endswith(".yaml"):
             continue
-        before = _entries(gitrepo.show(ctx.repo, ref, rel) or "")
+        committed = gitrepo.show(ctx.repo, ref, rel) or ""
         path = ctx.repo / rel
         if not path.exists():
             problems.append(
                 Problem(rel, None, None, f"journal file committed at {ref} was deleted")
             )
             continue
+        current = path.read_text(encoding="utf-8", errors="replace")
+        if rel.endswith("opening.yaml"):
+            if current != committed:  # a checkpoint is written once, when its year opens
+                problems.append(
+                    Problem(rel, None, None, f"year checkpoint committed at {ref} was edited")
+                )
+            continue
+        if only_appended(committed, current):
+            continue  # the committed text is untouched: no need to parse either side
         document = yamlio.read(path, ctx.repo)
+        before = _entries(committed)
         after = _entries(document.text)
         for index, old in enumerate(before):
             if index >= len(after):
@@ -54,6 +77,24 @@ def check_append_only(ctx: Context, against: str) -> list[Problem]:
     return problems
 
 
+def only_appended(committed: str, current: str) -> bool:
+    """True when `current` is `committed` plus whole new list items, one entry per line.
+
+    ante writes the journal one `  - {...}` line per entry, so an untouched history is a
+    textual prefix; anything else (an edit, an indented continuation that would add a key to
+    the last committed entry) falls back to comparing the parsed entries.
+    """
+    if current == committed:
+        return True
+    if not committed.endswith("\n") or not current.startswith(committed):
+        return False
+    last = committed.rstrip("\n").rsplit("\n", 1)[-1]
+    item = last[: len(last) - len(last.lstrip())] + "- "
+    if not last.lstrip().startswith("- "):
+        return False
+    return all(line.startswith(item) for line in current[len(committed) :].splitlines())
+
+
 def _entries(text: str) -> list[dict[str, object]]:
     try:
         data = yaml.load(text, Loader=yamlio.SafeLoader) or {}
@@ -65,7 +106,6 @@ def _entries(text: str) -> list[dict[str, object]]:
 
 # Each check returns problems or raises DataError; later capabilities add theirs here.
 CHECKS: list[Callable[[Context, str], list[Problem]]] = [  # (ctx, against)
-    check_ledger,
     check_append_only,
     lambda ctx, _: rotations.check_files(ctx.repo),  # rotations/*.yaml and their history
     lambda ctx, _: check_cursor(ctx.repo),  # ledger/sync.yaml, the sync cursor
@@ -73,13 +113,15 @@ CHECKS: list[Callable[[Context, str], list[Problem]]] = [  # (ctx, against)
 ]
 
 
-def check_all(ctx: Context, *, against: str) -> None:
+def check_all(ctx: Context, *, against: str, full: bool = False) -> None:
     """Every check; raises one DataError listing every problem found.
 
     `against`: the git ref whose committed journal entries must be unchanged ("": no check).
+    `full`: re-read every closed year instead of trusting its seal.
     """
     problems: list[Problem] = []
-    for check in CHECKS:
+    ledger: Callable[[Context, str], list[Problem]] = partial(check_ledger, full=full)
+    for check in [ledger, *CHECKS]:
         try:
             problems.extend(check(ctx, against))
         except DataError as exc:
