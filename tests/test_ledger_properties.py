@@ -211,3 +211,33 @@ def test_validate_trusts_closed_years_by_their_seal_and_still_catches_an_old_edi
             assert "2026/opening.yaml" in str(exc)
         else:
             raise AssertionError(f"an edit to a year closed long ago went unnoticed ({full=})")
+
+
+def test_entries_about_an_old_issue_parse_only_the_years_that_mention_it(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    url = "https://github.com/o/r/issues/7"
+    award = Entry(
+        id="award:o/r#7:alice:1",
+        date=date(2025, 12, 1),
+        kind="award",
+        member="alice",
+        delta=1,
+        ref=url,
+    )
+    store.append(store.load(), [_grant("alice", date(2025, 11, 30)), award])
+    for year in (2026, 2027):
+        bonus = Entry(
+            id=f"adj:{year}",
+            date=date(year, 6, 1),
+            kind="adjust",
+            member="bob",
+            delta=1,
+            ref="manual",
+            reason="test",
+        )
+        store.append(store.load(), [bonus])
+    found = store.entries_about({url}, [2025, 2026])
+    assert [e.id for e in found[url]] == ["award:o/r#7:alice:1"]
+    untouched = store.journal_dir / "2026" / "entries.yaml"
+    untouched.write_text(untouched.read_text() + "  - {broken\n")  # would not even parse
+    assert store.entries_about({url}, [2025, 2026]) == found

@@ -67,3 +67,24 @@ def test_balance_time_grows_with_the_current_period_not_history(tmp_path: Path) 
         f"ratio {ratio:.2f} (target <= 1.3)"
     )
     assert ratio <= 1.3
+
+
+def test_awarding_a_ten_year_old_issue_costs_what_a_new_one_does(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).parents[1]))
+    from awardkit import event_payload, write_event
+
+    payload = event_payload("closed", assignees=["dev001"], updated_at="2026-11-17T10:00:00Z")
+    payload["issue"]["created_at"] = "2017-03-01T09:00:00Z"  # older than every closed year
+    event = write_event(tmp_path, payload)
+    times = {}
+    for years in (1, 10):
+        repo = tmp_path / f"y{years}"
+        build(repo, years=years)
+        _time(repo, ["award", "--event", str(event)], 1)  # the award itself
+        times[years] = _time(repo, ["award", "--event", str(event)], 3)  # replays: a lookup
+    ratio = times[10] / times[1]
+    print(
+        f"\nante award (replay) of an issue opened in 2017, 500 members: 1 year "
+        f"{times[1]:.2f} s, 10 years {times[10]:.2f} s, ratio {ratio:.2f} (target <= 1.3)"
+    )
+    assert ratio <= 1.3

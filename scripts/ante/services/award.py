@@ -12,9 +12,9 @@ from ante.context import Context
 from ante.core import awards, comment
 from ante.core.awards import IssueFacts, Person, Plan, Provenance
 from ante.core.ledger import Ledger
-from ante.core.models import Entry, JournalFile
+from ante.core.models import Entry
 from ante.errors import AnteError
-from ante.files import gitrepo, yamlio
+from ante.files import gitrepo
 from ante.github import payloads
 from ante.github.types import Issue, Timeline, TimelineEvent, marker_tag, own_comment
 from ante.render import award_text, templates
@@ -165,15 +165,8 @@ def earlier_history(
     if oldest >= ledger.period:
         return {}
     refs = {i.url for i in issues if i.created_at.year < ledger.period}
-    found: dict[str, list[Entry]] = {}
-    for period in ctx.store.periods():
-        if oldest <= period < ledger.period:
-            for path in ctx.store.period_files(period):
-                journal = yamlio.read(path, ctx.repo).validate(JournalFile, empty={})
-                for entry in journal.entries:
-                    if entry.ref in refs:
-                        found.setdefault(entry.ref, []).append(entry)
-    return found
+    closed = [p for p in ctx.store.periods() if oldest <= p < ledger.period]
+    return ctx.store.entries_about(refs, closed)
 
 
 def apply(ctx: Context, cases: Sequence[Case], earlier: dict[str, list[Entry]]) -> list[Plan]:
