@@ -10,6 +10,8 @@ FIXTURES := tests/node_modules/.installed
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip uninstall --quiet --yes ante 2>/dev/null || true  # the old distribution name
+	rm -rf scripts/ante.egg-info
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --editable '.[dev]'
 	touch $@
 
@@ -27,7 +29,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/zizmor --offline --quiet .github/workflows .github/actions
+	$(BIN)/zizmor --offline --quiet .github/workflows .github/actions .github/dependabot.yml
 	$(BIN)/actionlint .github/workflows/*.yml
 
 unit: install

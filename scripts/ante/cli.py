@@ -33,7 +33,10 @@ COMMANDS = (
     "simulate",
     "intake",
     "triage",
+    "upgrade",
 )
+# Commands that run on data in an older format (or on none): the rest refuse it (files/formats).
+ANY_FORMAT = frozenset({"init", "upgrade", "demo"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,6 +81,8 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
     args = build_parser(requested(words)).parse_args(words)
     try:
         ctx = Context(repo=Path(args.repo), now=clock.now(args.now, env), environ=env)
+        if args.command not in ANY_FORMAT:
+            _require_current_format(ctx.repo)
         return int(args.run(args, ctx))
     except UsageError as exc:
         print(f"ante: error: {exc}", file=sys.stderr)
@@ -96,6 +101,13 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _require_current_format(repo: Path) -> None:
+    from ante.files import formats
+
+    if formats.is_team_repo(repo):
+        formats.require_current(repo)
 
 
 if __name__ == "__main__":

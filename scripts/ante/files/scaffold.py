@@ -1,7 +1,9 @@
-"""The files of a new team repository: its data, and ante's own template parts copied in.
+"""The files of a new team repository: its data, and ante's tool-owned files.
 
-A team repo is a copy of the ante template repository (workflows, the setup action, the
-package, templates) with the team's own data in `ledger/` and `rotations/`.
+A team repository holds only its data (`ledger/`, `rotations/`, STATUS.md, optional
+`templates/` overrides) and thin workflows that run a pinned release of ante. The tool-owned
+files (workflows, issue forms, the Dependabot configuration) are package data, written by
+`ante init` and rewritten by `ante upgrade`.
 """
 
 from __future__ import annotations
@@ -10,12 +12,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from ante import resources
 from ante.files import yamlio
-from ante.resources import ANTE_ROOT
-
-# What `ante init` copies from ante's own tree into a new team repo.
-TEMPLATE_PARTS = (".github", "scripts/ante", "templates", "pyproject.toml")
-SKIP = {"__pycache__", ".pytest_cache", ".ruff_cache"}
 
 MEMBERS_HEADER = """\
 # Who plays the Overhead chip game. Join with a pull request adding yourself here;
@@ -67,6 +65,13 @@ tax:
   compare: {}
 """
 
+EMPTY_ROSTER = """\
+# Nobody has joined yet. To join, add yourself in a pull request, e.g.
+#   - login: your-github-login
+#     joined: 2026-12-01
+members: []
+"""
+
 TEAM_README = """\
 # {name}: Overhead chips and on-call
 
@@ -77,11 +82,18 @@ chip balances and the backlog.
 - Earn chips: close an issue labelled `overhead` as completed.
 - Pay the weekly tax: review the "Weekly chip tax" pull request.
 - Volunteer for on-call: edit a file in `rotations/` in a pull request.
+- Join: add yourself to `ledger/members.yaml` in a pull request.
+
+The workflows in `.github/workflows/` run a pinned release of ante; Dependabot proposes each new
+release as a pull request, and `ante upgrade` (its check says when) brings the data and the
+workflows up to date in that same pull request.
 """
 
 
 def members_yaml(logins: Sequence[str], joined: date) -> str:
     lines = [f"  - login: {yamlio.scalar(login)}\n    joined: {joined}\n" for login in logins]
+    if not lines:
+        return MEMBERS_HEADER.replace("members:\n", EMPTY_ROSTER)
     return MEMBERS_HEADER + "".join(lines)
 
 
@@ -102,6 +114,8 @@ EXTRA_FILES: list[Callable[[Sequence[str], date], dict[str, str]]] = []
 
 
 def _rotation_example(logins: Sequence[str], today: date) -> dict[str, str]:
+    if not logins:
+        return {}  # a rotation needs volunteers: `ante init` with members writes an example
     from ante.files.rotations import example_files  # the on-call rotation, published ahead
 
     return example_files(logins, today)
@@ -111,31 +125,28 @@ EXTRA_FILES.append(_rotation_example)
 
 
 def team_files(logins: Sequence[str], today: date, name: str) -> dict[str, str]:
+    """The team's own files as a new team repository starts them (never overwritten later)."""
     files = {
         "ledger/members.yaml": members_yaml(logins, today),
         "ledger/policy.yaml": POLICY,
         "README.md": TEAM_README.format(name=name),
-        ".gitignore": ".venv/\n__pycache__/\n*.egg-info/\n",
+        ".gitignore": ".venv/\n__pycache__/\n",
     }
     for extra in EXTRA_FILES:
         files.update(extra(logins, today))
     return files
 
 
-def copy_template_parts(target: Path, source: Path = ANTE_ROOT) -> list[str]:
-    copied: list[str] = []
-    for part in TEMPLATE_PARTS:
-        origin = source / part
-        if origin.is_file():
-            copied.append(_copy(origin, target / part))
-            continue
-        for path in sorted(origin.rglob("*")):
-            if path.is_file() and not SKIP.intersection(path.parts) and path.suffix != ".pyc":
-                copied.append(_copy(path, target / path.relative_to(source)))
-    return copied
+def tool_files(pin: resources.ActionPin) -> dict[str, str]:
+    """ante's own files in a team repository, as this release writes them (`ante upgrade`)."""
+    return {path: resources.pinned(text, pin) for path, text in resources.team_files()}
 
 
-def _copy(origin: Path, dest: Path) -> str:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_bytes(origin.read_bytes())
-    return str(dest)
+def write_missing(target: Path, files: dict[str, str]) -> list[str]:
+    """Write the files that do not exist yet; an existing file is the team's and stays."""
+    written = []
+    for rel, text in files.items():
+        if not (target / rel).exists():
+            yamlio.write_text(target / rel, text)
+            written.append(rel)
+    return written

@@ -1,6 +1,7 @@
 """Jinja2 rendering of the team's Markdown (STATUS.md, PR and issue bodies).
 
-A team may edit any template in its own `templates/`; ante's built-in copy is the fallback.
+A team may edit any template in its own `templates/`; ante's built-in copy
+(package data, wherever ante is installed) is the fallback, file by file.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from typing import Any
 
 import jinja2
 
-from ante.resources import BUILTIN_TEMPLATES
 
 
 def environment(repo: Path) -> jinja2.Environment:
-    loader = jinja2.FileSystemLoader([str(repo / "templates"), str(BUILTIN_TEMPLATES)])
+    loader = jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader(str(repo / "templates")), jinja2.PackageLoader("ante", "templates")]
+    )
     env = jinja2.Environment(
         loader=loader,
         undefined=jinja2.StrictUndefined,

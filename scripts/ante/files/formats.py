@@ -1,0 +1,65 @@
+"""The format of a team repository's data: `ante.yaml` at its root says which one it is in.
+
+Format 1 is what ante 0.1.0 wrote (no `ante.yaml`; the tool copied into the repository).
+Format 2 (ante 0.2.0): the data alone, workflows that run a pinned release, `ante.yaml`.
+A newer ante refuses an older format and names the command that migrates it (`ante upgrade`);
+an older ante refuses a newer one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ante import __version__
+from ante.errors import AnteError
+from ante.files import yamlio
+
+FILE = "ante.yaml"
+CURRENT = 2
+# The first release that wrote each format (what an older ante should be upgraded to).
+INTRODUCED = {1: "0.1.0", 2: "0.2.0"}
+
+
+class Marker(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    format: int = Field(ge=1)
+
+
+def text(version: int = CURRENT) -> str:
+    return (
+        "# Written by ante: the format of this repository's data. `ante upgrade` moves it\n"
+        "# forward (with the data) when a new release of ante needs it; do not edit by hand.\n"
+        f"format: {version}\n"
+    )
+
+
+def is_team_repo(repo: Path) -> bool:
+    return (repo / "ledger").is_dir() or (repo / FILE).is_file()
+
+
+def read(repo: Path) -> int:
+    """The repository's data format (1 when there is a ledger and no `ante.yaml`)."""
+    path = repo / FILE
+    if not path.is_file():
+        return 1
+    return yamlio.load(path, Marker, repo).format
+
+
+def require_current(repo: Path) -> None:
+    """Refuse data in another format, saying exactly what to do."""
+    found = read(repo)
+    if found == CURRENT:
+        return
+    if found < CURRENT:
+        raise AnteError(
+            f"{repo / FILE if found > 1 else repo}: the data is in format {found} "
+            f"(ante {INTRODUCED.get(found, '?')}); this ante {__version__} reads format {CURRENT}. "
+            f"Run `ante --repo {repo} upgrade`, review the diff and commit it; nothing was changed"
+        )
+    raise AnteError(
+        f"{repo / FILE}: the data is in format {found}, newer than this ante {__version__} "
+        f"reads (format {CURRENT}); use the ante release the repository's workflows pin "
+        "(pip install --upgrade ante-overhead); nothing was changed"
+    )
