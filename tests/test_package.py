@@ -62,14 +62,27 @@ def venv(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = env / "bin" / "python"
     (wheel,) = dist.glob("*.whl")
     subprocess.run(
-        [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--offline", "--no-deps",
-         "--python", str(python), str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "uv",
+            "pip",
+            "install",
+            "--quiet",
+            "--offline",
+            "--no-deps",
+            "--python",
+            str(python),
+            str(wheel),
+        ],
         check=True,
         capture_output=True,
     )
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     # Dependencies from the dev environment, after the venv's own site-packages.
     (Path(site) / "zz_dev_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
@@ -80,7 +93,12 @@ def _ante(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]
     env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(cwd), "ANTE_NOW": NOW}
     return subprocess.run(
         [str(venv / "bin" / "ante"), *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 
@@ -105,7 +123,9 @@ def test_the_wheel_carries_ante_s_files_and_spdx_metadata(dist: Path) -> None:
     (sdist,) = dist.glob("ante_overhead-*.tar.gz")
     check = subprocess.run(
         [sys.executable, "-m", "twine", "check", "--strict", str(wheel), str(sdist)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert check.returncode == 0, check.stdout + check.stderr
 
@@ -113,7 +133,10 @@ def test_the_wheel_carries_ante_s_files_and_spdx_metadata(dist: Path) -> None:
 def test_installed_wheel_inits_validates_renders_and_demos(venv: Path, tmp_path: Path) -> None:
     where = subprocess.run(
         [str(venv / "bin" / "python"), "-c", "import ante; print(ante.__file__)"],
-        cwd=tmp_path, capture_output=True, text=True, check=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert where.startswith(str(venv)), where  # not this checkout
     version = _ante(venv, "--version", cwd=tmp_path)

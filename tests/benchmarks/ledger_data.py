@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ante.core.ledger import Ledger
 from ante.core.models import Entry, Member, Policy
+from ante.files import formats
 from ante.files.journal import Store, journal_text
 
 PER_YEAR = 25_000
@@ -18,6 +19,7 @@ def build(root: Path, *, members: int = 500, years: int = 10, last_year: int = 2
     logins = [f"dev{i:03d}" for i in range(members)]
     first = last_year - years + 1
     (root / "ledger").mkdir(parents=True)
+    (root / formats.FILE).write_text(formats.text())
     (root / "ledger" / "members.yaml").write_text(
         "members:\n"
         + "".join(f"  - login: {login}\n    joined: {first}-01-01\n" for login in logins)

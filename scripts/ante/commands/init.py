@@ -84,7 +84,7 @@ def create(target: Path, logins: list[str], ctx: Context) -> tuple[Path, list[st
     """Write the team's files that are missing, commit them; returns (repo, files written)."""
     if (target / "ledger" / "members.yaml").exists() or (target / formats.FILE).exists():
         raise AnteError(
-            f"{target} already holds a team's data; nothing changed "
+            f"{target} already holds a ledger; nothing changed "
             "(to bring it to this release: ante upgrade)"
         )
     if target.exists() and not target.is_dir():

@@ -12,11 +12,9 @@ from typing import Any
 import jinja2
 
 
-
 def environment(repo: Path) -> jinja2.Environment:
-    loader = jinja2.ChoiceLoader(
-        [jinja2.FileSystemLoader(str(repo / "templates")), jinja2.PackageLoader("ante", "templates")]
-    )
+    team = jinja2.FileSystemLoader(str(repo / "templates"))
+    loader = jinja2.ChoiceLoader([team, jinja2.PackageLoader("ante", "templates")])
     env = jinja2.Environment(
         loader=loader,
         undefined=jinja2.StrictUndefined,

@@ -143,6 +143,3 @@ def diff(changes: list[Change]) -> str:
 
 def tool_paths() -> list[str]:
     return [rel for rel, _ in resources.team_files()]
-
-
-
