@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 FIXTURES := tests/node_modules/.installed
 
-.PHONY: demo test lint unit bench install clean screenshot
+.PHONY: demo test lint unit bench install clean screenshot team-files lock dist
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,21 @@ bench: install
 # docs/status.png for the README: STATUS.md through cmarkgfm and headless Chromium (a dev tool).
 screenshot: install
 	$(BIN)/python scripts/screenshot.py
+
+# The team files ship in the package: copy this repository's workflows (that a team runs too) there.
+team-files:
+	for f in scripts/ante/team/workflows/*.yml; do cp .github/workflows/$$(basename $$f) $$f; done
+	cp .github/ISSUE_TEMPLATE/*.yml scripts/ante/team/ISSUE_TEMPLATE/
+	cp .github/dependabot.yml scripts/ante/team/dependabot.yml
+
+# The hash-checked runtime lockfile the setup-ante action installs.
+lock: install
+	{ echo '# The runtime dependencies the setup-ante action installs, pinned with hashes (make lock).'; \
+	  $(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 --no-header --quiet; } > requirements.lock
+
+# The sdist and wheel, checked (the release workflow does the same, stamped with the commit).
+dist: install
+	rm -rf dist && $(BIN)/python -m build --no-isolation --outdir dist . && $(BIN)/twine check --strict dist/*
 
 clean:
 	rm -rf $(VENV) tests/node_modules .pytest_cache .ruff_cache .mypy_cache
