@@ -1,8 +1,8 @@
 """Release helpers for the release workflow: check the tag, stamp the commit, the notes.
 
-    python scripts/release.py check-tag v0.2.0   # the tag is `v` + ante.__version__
-    python scripts/release.py stamp <commit>     # scripts/ante/release.txt, in the build only
-    python scripts/release.py notes v0.2.0       # that version's CHANGELOG.md section
+python scripts/release.py check-tag v0.2.0   # the tag is `v` + ante.__version__
+python scripts/release.py stamp <commit>     # scripts/ante/release.txt, in the build only
+python scripts/release.py notes v0.2.0       # that version's CHANGELOG.md section
 """
 
 from __future__ import annotations

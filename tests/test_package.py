@@ -163,3 +163,35 @@ def test_installed_wheel_inits_validates_renders_and_demos(venv: Path, tmp_path:
     ) in award
     assert (tmp_path / "demo" / "team" / "STATUS.md").is_file()
     assert os.listdir(team / ".github/workflows")
+
+
+def _release(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "release.py"), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_release_tag_must_be_the_version_with_a_changelog_section() -> None:
+    from ante import __version__
+
+    assert _release("check-tag", f"v{__version__}").returncode == 0
+    wrong = _release("check-tag", "v99.0.0")
+    assert wrong.returncode != 0 and f"v{__version__}" in wrong.stderr
+    notes = _release("notes", f"v{__version__}").stdout
+    assert notes.startswith("### ") and "## [" not in notes
+
+
+def test_the_lockfile_pins_every_runtime_dependency_with_hashes() -> None:
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    lock = (ROOT / "requirements.lock").read_text()
+    pinned = {m.group(1).lower() for m in re.finditer(r"^([A-Za-z0-9_.-]+)==", lock, re.M)}
+    for requirement in project["dependencies"]:
+        name = re.match(r"[A-Za-z0-9_.-]+", requirement).group(0).lower()
+        assert name in pinned, f"{name} is not in requirements.lock: run `make lock`"
+    assert lock.count("--hash=sha256:") >= len(pinned)
