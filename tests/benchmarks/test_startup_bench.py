@@ -1,0 +1,120 @@
+"""Start-up and setup: how fast a job gets from nothing to a running `ante`.
+
+Figures are ratios measured side by side in one run (A B A B ..., the median of the per-pair
+ratios), so they hold on a noisy machine; the setup figures are absolute but generous.
+
+- `ante --help` against a bare interpreter (`python -c pass`): target <= 5x.
+- `ante award` start-up with a token (process start to the command ready to work with its
+  GitHub client made) against the same start-up at BASELINE, the commit before imports were made
+  lazy (its sources are read from git history): target <= 0.5x.
+- The setup action's own script (.github/actions/setup-ante/setup.sh): cold (no cache at all:
+  uv itself, the locked dependencies and ante's wheel from this tree) <= 20 s; warm (the cached
+  environment restored from its archive, as actions/cache does, and put on PATH) <= 5 s.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+BASELINE = "f1cedb5"  # main before lazy imports (ante 0.1.0's start-up)
+
+AWARD_START = """
+import sys
+from pathlib import Path
+from ante import cli
+args = cli.build_parser("award").parse_args(["award", "--event", "event.json"])
+from ante import clock
+from ante.context import Context
+env = {"GITHUB_TOKEN": "ghs_bench", "GITHUB_REPOSITORY": "o/r", "GITHUB_API_URL": "http://127.0.0.1:9"}
+ctx = Context(repo=Path("."), now=clock.now(None, env), environ=env)
+assert ctx.github is not None and callable(args.run)
+"""
+
+
+def _time(cmd: Sequence[str], env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def paired(a: Sequence[str], b: Sequence[str], *, runs: int = 15, env_a=None, env_b=None):
+    """Median seconds of A, of B, and the median of the pairwise ratios A/B."""
+    _time(a, env_a), _time(b, env_b)  # warm-up
+    ta, tb = [], []
+    for _ in range(runs):
+        ta.append(_time(a, env_a))
+        tb.append(_time(b, env_b))
+    ratios = [x / y for x, y in zip(ta, tb, strict=True)]
+    return statistics.median(ta), statistics.median(tb), statistics.median(ratios)
+
+
+def test_help_within_five_bare_interpreter_starts() -> None:
+    ante, bare, ratio = paired([str(BIN / "ante"), "--help"], [sys.executable, "-c", "pass"])
+    print(f"\nante --help {ante * 1000:.0f} ms, bare python {bare * 1000:.0f} ms: x{ratio:.2f}")
+    assert ratio <= 5
+
+
+def test_award_start_up_with_a_token_is_at_most_half_the_baseline(tmp_path: Path) -> None:
+    if subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", BASELINE], check=False).returncode:
+        pytest.skip(f"baseline commit {BASELINE} is not in this clone's history")
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", BASELINE, "scripts/ante", "templates"],
+        capture_output=True, check=True,
+    ).stdout
+    (tmp_path / "baseline.tar").write_bytes(archive)
+    with tarfile.open(tmp_path / "baseline.tar") as tar:
+        tar.extractall(tmp_path / "baseline", filter="data")
+    base = {**os.environ, "PYTHONPATH": str(tmp_path / "baseline" / "scripts")}
+    now = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
+    script = [sys.executable, "-c", AWARD_START]
+    new, old, ratio = paired(script, script, env_a=now, env_b=base)
+    print(
+        f"\nante award start-up with a token: {new * 1000:.0f} ms, "
+        f"baseline {old * 1000:.0f} ms: x{ratio:.2f}"
+    )
+    assert ratio <= 0.5
+
+
+def test_setup_action_cold_and_warm(tmp_path: Path) -> None:
+    setup = ROOT / ".github" / "actions" / "setup-ante" / "setup.sh"
+    python = getattr(sys, "_base_executable", sys.executable)
+    env = {
+        "HOME": str(tmp_path / "home"),
+        "PATH": "/usr/bin:/bin",  # no uv here: cold means the action fetches its own
+        "PYTHON": python,
+        "UV_CACHE_DIR": str(tmp_path / "uv-cache"),
+        "PIP_NO_CACHE_DIR": "1",
+        "GITHUB_PATH": str(tmp_path / "github_path"),
+    }
+    cold = _time(["bash", str(setup), "install"], env)
+    venv = Path(
+        subprocess.run(["bash", str(setup), "key"], env=env, capture_output=True, text=True)
+        .stdout.split("venv=")[1]
+        .strip()
+    )
+    archive = tmp_path / "cache.tar"
+    with tarfile.open(archive, "w") as tar:  # what actions/cache saves
+        tar.add(venv, arcname=venv.name)
+    size = archive.stat().st_size / 1e6
+    subprocess.run(["rm", "-rf", str(venv)], check=True)
+
+    start = time.perf_counter()
+    with tarfile.open(archive) as tar:  # what actions/cache restores on a hit
+        tar.extractall(venv.parent, filter="tar")
+    subprocess.run(["bash", str(setup), "activate"], env=env, check=True, capture_output=True)
+    warm = time.perf_counter() - start
+    print(f"\nsetup-ante: cold {cold:.1f} s, warm {warm:.1f} s (cached environment {size:.0f} MB)")
+    assert (tmp_path / "github_path").read_text().strip() == f"{venv}/bin"
+    assert warm <= 5
+    assert cold <= 20
