@@ -70,7 +70,8 @@ def test_award_start_up_with_a_token_is_at_most_half_the_baseline(tmp_path: Path
         pytest.skip(f"baseline commit {BASELINE} is not in this clone's history")
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", BASELINE, "scripts/ante", "templates"],
-        capture_output=True, check=True,
+        capture_output=True,
+        check=True,
     ).stdout
     (tmp_path / "baseline.tar").write_bytes(archive)
     with tarfile.open(tmp_path / "baseline.tar") as tar:
@@ -98,11 +99,10 @@ def test_setup_action_cold_and_warm(tmp_path: Path) -> None:
         "GITHUB_PATH": str(tmp_path / "github_path"),
     }
     cold = _time(["bash", str(setup), "install"], env)
-    venv = Path(
-        subprocess.run(["bash", str(setup), "key"], env=env, capture_output=True, text=True)
-        .stdout.split("venv=")[1]
-        .strip()
+    keyed = subprocess.run(
+        ["bash", str(setup), "key"], env=env, capture_output=True, text=True, check=True
     )
+    venv = Path(keyed.stdout.split("venv=")[1].strip())
     archive = tmp_path / "cache.tar"
     with tarfile.open(archive, "w") as tar:  # what actions/cache saves
         tar.add(venv, arcname=venv.name)
