@@ -6,7 +6,7 @@ stood in for, in the screenshot only: avatars become initials on a coloured disc
 Mermaid `xychart-beta` block is drawn as the same chart in inline SVG (GitHub renders Mermaid
 in the browser).
 
-    python scripts/screenshot.py [--markdown STATUS.md] [--out docs/status_view.png]
+    python scripts/screenshot.py [--markdown STATUS.md] [--out docs/status.png]
 
 Without --markdown it renders the demo-like data the tests use (tests/statusdemo.py).
 """
@@ -133,7 +133,7 @@ def chromium() -> str:
 
 def shoot(html_text: str, out: Path, width: int, height: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "status_view.html"
+        source = Path(tmp) / "status.html"
         source.write_text(html_text, encoding="utf-8")
         profile = Path(tmp) / "profile"
         profile.mkdir()
@@ -165,7 +165,7 @@ def shoot(html_text: str, out: Path, width: int, height: int) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--markdown", type=Path, help="a rendered STATUS.md (default: demo data)")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "status_view.png")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "status.png")
     parser.add_argument("--html", type=Path, help="also keep the page shot, for a look")
     parser.add_argument("--width", type=int, default=1000)
     parser.add_argument("--height", type=int, default=2340)  # down to the maintenance queue

@@ -119,7 +119,7 @@ def test_handoff_opens_the_weeks_issue_once_and_closes_last_weeks(
     ]
     assert order == sorted(order)  # P1 and priority:high rank alike; the due date decides
     assert "Other work" not in issue.body
-    queue = rotations.load_queue(team.workdir)
+    queue = maintenance.load_queue(team.workdir)
     assert [q.title for q in queue] == ["Crash on login", "Broken export", "Slow search", "Typo"]
     assert yaml.safe_load(team.show("ledger/queue.yaml"))["issues"][0]["priority"] == "P1"
 
