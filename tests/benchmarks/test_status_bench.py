@@ -44,7 +44,7 @@ def history(repo: Path, logins: list[str]) -> None:
         opened = datetime(2016, 11, 20, 3, tzinfo=UTC) + timedelta(days=i, hours=i % 24)
         closed = f"closed: {(opened + timedelta(hours=3)).isoformat()}, " if i < 3649 else ""
         pm = f"postmortem: '{URL.format(100000 + i)}'" if i % 7 == 0 else "postmortem: null"
-        emergencies.append(
+        pages.append(
             f"- {{issue: '{URL.format(50000 + i)}', number: {50000 + i}, title: Page {i}, "
             f"rotation: product, opened: {opened.isoformat()}, "
             f"out_of_hours: {'true' if opened.hour < 9 else 'false'}, {closed}{pm}}}"
