@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime
 
 import yaml
-from ante.files import maintenance, rotations
+from ante.files import maintenance
 from fakegithub import FakeGitHub
 from gitbed import TeamRemote, git, run_ante
 
