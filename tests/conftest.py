@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-
 from ante.github import adapter
-from fakegithub import FakeGitHub
-from gitbed import TeamRemote, make_team
+from testbed.fakegithub import FIXTURE_TOKEN, FakeGitHub
+from testbed.gitbed import TeamRemote, make_team
 
 
 @pytest.fixture
@@ -24,7 +20,8 @@ def team(tmp_path: Path) -> TeamRemote:
 
 @pytest.fixture
 def github_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    """A fresh fake GitHub with repository o/r; fails the test on any contract violation.
+    """A fresh fake GitHub with repository o/r and its GITHUB_TOKEN (`FIXTURE_TOKEN`, with the
+    permissive default: write on every scope); fails the test on any contract violation.
 
     ante's adapter talks to it unthrottled and with short timeouts (a fake needs no politeness,
     and injected timeouts should not make the suite slow).
@@ -39,6 +36,7 @@ def github_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
     monkeypatch.setattr(adapter, "connect", fast)
     fake = FakeGitHub().start()
     fake.add_repo("o/r")
+    fake.workflow_token("o/r", value=FIXTURE_TOKEN)
     try:
         yield fake
     finally:
@@ -52,7 +50,7 @@ def github_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
 def github_env(github_fake: FakeGitHub) -> dict[str, str]:
     """The environment an Actions job would give ante, pointed at the fake."""
     return {
-        "GITHUB_TOKEN": "ghs_fake_token",
+        "GITHUB_TOKEN": FIXTURE_TOKEN,
         "GITHUB_REPOSITORY": "o/r",
         "GITHUB_API_URL": github_fake.url,
     }

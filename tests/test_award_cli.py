@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import yaml
-from awardkit import event_payload, write_event
-from gitbed import TeamRemote, git, run_ante
+from testbed.ante import run_ante
+from testbed.awardkit import event_payload, write_event
+from testbed.gitbed import TeamRemote, git
 
 
 def journal(repo: Path) -> list[dict]:

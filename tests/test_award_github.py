@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import payloads
 import pytest
 import yaml
-from awardkit import event_payload, write_event
-from fakegithub import FakeGitHub
-from gitbed import NOW, TeamRemote, run_ante
+from testbed import payloads
+from testbed.ante import NOW, run_ante
+from testbed.awardkit import event_payload, write_event
+from testbed.fakegithub import FakeGitHub
+from testbed.gitbed import TeamRemote
 
 TAG = "<!-- ante:issue -->"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from ante.github import payloads
-from awardkit import event_payload
+from testbed.awardkit import event_payload
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from awardkit import event_payload, write_event
-from gitbed import NOW, TeamRemote, git, run_ante, run_ante_process
+from testbed.ante import NOW, run_ante, start_ante
+from testbed.awardkit import event_payload, write_event
+from testbed.gitbed import TeamRemote, git
 
 WRITERS = 20
 
@@ -20,7 +21,7 @@ def test_twenty_concurrent_awards_all_land_once(team: TeamRemote, tmp_path: Path
         path = write_event(tmp_path, payload, name=f"event{n}.json")
         jobs.append((n, clone, path))
     procs = [
-        run_ante_process(
+        start_ante(
             ["--repo", str(clone), "award", "--event", str(path), "--push"],
             env={"ANTE_NOW": NOW},
         )

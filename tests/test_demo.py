@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import cmarkgfm
-from gitbed import git, run_ante
+from testbed.ante import run_ante
+from testbed.gitbed import git
 
 
 def test_demo_replays_a_quarter_offline(tmp_path: Path) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ante.files import emergencies
-from fakegithub import FakeGitHub
-from gitbed import TeamRemote, git, run_ante
-from payloads import event_env, issues_event
+from testbed.ante import run_ante
+from testbed.fakegithub import FakeGitHub
+from testbed.gitbed import TeamRemote, git
+from testbed.payloads import event_env, issues_event
 
 NOW = "2026-11-22T00:00:00Z"
 SATURDAY_NIGHT = "2026-11-21T23:30:00Z"  # out of working hours; alice is captain, bob first-mate

@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import payloads
 import pytest
 import requests
-from fakegithub import FakeGitHub, date_matcher, parse_search, spec
 from github import Auth, Github, GithubException
+from testbed import payloads
+from testbed.fakegithub import FIXTURE_TOKEN, FakeGitHub, date_matcher, parse_search, spec
 
 R = "o/r"
-AUTH = {"Authorization": "token t"}
+AUTH = {"Authorization": f"token {FIXTURE_TOKEN}"}
 
 pytest_plugins = ["pytester"]
 
@@ -23,7 +23,7 @@ pytest_plugins = ["pytester"]
 def client(github_fake: FakeGitHub) -> Github:
     """Plain PyGithub, no retries, pointed at the fake."""
     return Github(
-        auth=Auth.Token("t"),
+        auth=Auth.Token(FIXTURE_TOKEN),
         base_url=github_fake.url,
         retry=None,
         seconds_between_requests=None,
@@ -65,7 +65,9 @@ def test_pygithub_round_trip_is_contract_clean(github_fake: FakeGitHub, client: 
     )
     assert stored.labels == ["chip"] and stored.assignees == ["bob"]
     assert repo.get_issue(number).closed_by.login == "github-actions[bot]"
-    assert client.get_user().login == "github-actions[bot]"
+    with pytest.raises(GithubException) as refused:  # GITHUB_TOKEN has no user behind it
+        _ = client.get_user().login
+    assert refused.value.status == 403
     assert client.get_rate_limit().rate.limit == 5000
     assert github_fake.violations == []
 
@@ -168,7 +170,8 @@ def test_the_fixture_fails_a_test_that_broke_the_contract(pytester: pytest.Pytes
         import requests
 
         def test_bad(github_fake):
-            requests.get(github_fake.url + "/nope", headers={"Authorization": "token t"})
+            auth = {"Authorization": "token ghs_fake_token"}
+            requests.get(github_fake.url + "/nope", headers=auth)
         """
     )
 

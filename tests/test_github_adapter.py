@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from ante.github.adapter import GitHubAdapter, GitHubError, connect, marker_tag
-from fakegithub import FakeGitHub
+from testbed.fakegithub import FakeGitHub
 
 R = "o/r"
 

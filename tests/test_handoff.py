@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 
 import yaml
 from ante.files import maintenance
-from fakegithub import FakeGitHub
-from gitbed import TeamRemote, git, run_ante
+from testbed.ante import run_ante
+from testbed.fakegithub import FakeGitHub
+from testbed.gitbed import TeamRemote, git
 
 WEEK1 = "2026-11-25T10:05:00Z"  # the first handoff after `ante init` on 2026-11-18
 WEEK2 = "2026-12-02T10:05:00Z"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 from ante.files import intake_notes
-from fakegithub import FakeGitHub
-from gitbed import TeamRemote, git
-from intakekit import ante, ante_comments, event, record_closes, writes
+from testbed.fakegithub import FakeGitHub
+from testbed.gitbed import TeamRemote, git
+from testbed.intakekit import ante, ante_comments, event, record_closes, writes
 
 NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 

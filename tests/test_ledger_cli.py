@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from gitbed import git, run_ante, run_ante_process
+from testbed.ante import run_ante, start_ante
+from testbed.gitbed import git
 
 
 def test_init_then_balance_json(tmp_path: Path) -> None:
@@ -138,7 +139,7 @@ def test_usage_error_is_exit_2_and_real_process_has_no_traceback(team) -> None:
     assert run_ante(["balance", "--format", "xml"]).code == 2
     assert run_ante(["--now", "yesterday", "--repo", str(team.workdir), "balance"]).code == 2
     (team.workdir / "ledger" / "policy.yaml").write_text("starting_grant: [\n")
-    proc = run_ante_process(["--repo", str(team.workdir), "validate"])
+    proc = start_ante(["--repo", str(team.workdir), "validate"])
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1
     assert err.startswith("ledger/policy.yaml:2:") and "Traceback" not in err

@@ -9,7 +9,8 @@ from pathlib import Path
 import icalendar
 import pytest
 from ante.files import rotations
-from gitbed import NOW, TeamRemote, git, run_ante
+from testbed.ante import NOW, run_ante
+from testbed.gitbed import TeamRemote, git
 
 
 def rotation_file(team: TeamRemote) -> Path:

@@ -7,7 +7,8 @@ import json
 
 from ante.core import simulate
 from ante.core.models import Policy, TaxPolicy
-from gitbed import TeamRemote, run_ante
+from testbed.ante import run_ante
+from testbed.gitbed import TeamRemote
 
 KEYS = {"weeks_to_target", "chips_taxed", "median_wait_days", "p90_wait_days", "final_backlog"}
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import cmarkgfm
 import pytest
-import statusdemo
 from ante.core.models import Entry
 from ante.render import status_view, templates
 from cmarkgfm.cmark import Options
+from testbed import statusdemo
 
 ROOT = Path(__file__).resolve().parents[1]
 VOID = {"img", "br", "hr", "input", "meta", "link"}

@@ -10,8 +10,9 @@ from ante.clock import parse_instant
 from ante.core import rotation
 from ante.core.models import Entry
 from ante.files.journal import Store
-from gitbed import NOW, TeamRemote, run_ante
 from test_status import dom, headings, section
+from testbed.ante import NOW, run_ante
+from testbed.gitbed import TeamRemote
 
 URL = "https://github.com/acme/app/issues/{}"
 

@@ -10,8 +10,9 @@ from ante.context import Context
 from ante.core import awards
 from ante.core.awards import Person, Provenance
 from ante.core.models import Entry
-from fakegithub import FakeGitHub
-from gitbed import TeamRemote, git, run_ante
+from testbed.ante import run_ante
+from testbed.fakegithub import FakeGitHub
+from testbed.gitbed import TeamRemote, git
 
 NOW = "2026-11-18T12:00:00Z"
 MEMBERS = ("alice", "bob", "carol")

@@ -206,7 +206,7 @@ def test_metrics_file_errors_name_the_line(tmp_path: Path) -> None:
 
 
 def test_validate_reports_a_bad_metrics_row(tmp_path: Path) -> None:
-    from gitbed import run_ante
+    from testbed.ante import run_ante
 
     team = tmp_path / "team"
     assert run_ante(["init", str(team), "--members", "alice"]).code == 0

@@ -8,8 +8,9 @@ import subprocess
 from datetime import UTC, datetime
 
 import pytest
-from fakegithub import FakeGitHub
-from gitbed import TeamRemote, git, run_ante
+from testbed.ante import run_ante
+from testbed.fakegithub import FakeGitHub
+from testbed.gitbed import TeamRemote, git
 
 NOW = "2026-11-18T09:00:00Z"  # Wednesday of 2026-W47
 TAX_FILE = "ledger/journal/2026/tax-2026-W47.yaml"

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import yaml
 from ante.core.intake import Note
 from ante.files import intake_notes
-from fakegithub import FakeGitHub
-from gitbed import TeamRemote, git
-from intakekit import TAG, ante, ante_comments, record_closes, writes
+from testbed.fakegithub import FakeGitHub
+from testbed.gitbed import TeamRemote, git
+from testbed.intakekit import TAG, ante, ante_comments, record_closes, writes
 
 NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

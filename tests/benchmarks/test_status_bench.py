@@ -20,7 +20,7 @@ from ante.core import rotation
 from ante.files import backlog, emergencies, rotations, tax_weeks
 from ante.render import status_view, templates
 from ante.services import status_file
-from ledger_data import build
+from testbed.ledger_data import build
 
 NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 URL = "https://github.com/acme/app/issues/{}"

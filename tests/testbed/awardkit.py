@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import payloads
+from . import payloads
 
 CREATED = "2026-11-10T09:00:00Z"
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import payloads
 from ante.core.backlog import WeekMetrics
 from ante.files import backlog
-from awardkit import write_event
-from fakegithub import FakeGitHub
-from gitbed import Result, run_ante
+
+from . import payloads
+from .ante import Result, run_ante
+from .awardkit import write_event
+from .fakegithub import FakeGitHub
 
 TAG = "<!-- ante:issue -->"
 

@@ -19,13 +19,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fakegithub import spec
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from .fakegithub import spec
+
 EXAMPLES_PATH = (
-    Path(__file__).parent / "node_modules/@octokit/webhooks-examples/api.github.com/index.json"
+    Path(__file__).resolve().parents[1]
+    / "node_modules/@octokit/webhooks-examples/api.github.com/index.json"
 )
 SPEC_URI = "urn:github-openapi"
 WHEN = "2025-01-06T09:00:00Z"
