@@ -10,13 +10,14 @@ even where the description lists no 403/404 for it, so those are not checked aga
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import math
 import re
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -27,6 +28,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+from werkzeug.wsgi import ClosingIterator
 
 from . import faults
 from .contract import Violation, check, describe, spec
@@ -50,7 +52,9 @@ class FakeGitHub(Routes, State):
     def __init__(self, *, search_lag: timedelta = timedelta(0)) -> None:
         super().__init__(search_lag=search_lag)
         self.calls: list[tuple[str, str]] = []
-        self.violations: list[Violation] = []
+        self._violations: list[Violation] = []
+        self._checking = 0  # responses sent and still being checked against the contract
+        self._checked = threading.Condition()
         self.validation_seconds = 0.0
         self.faults: list[Fault] = []
         self.tampers: list[Tamper] = []
@@ -80,6 +84,7 @@ class FakeGitHub(Routes, State):
         return self
 
     def stop(self) -> None:
+        self.settle()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -155,10 +160,21 @@ class FakeGitHub(Routes, State):
             and (path_prefix is None or p.startswith(path_prefix))
         )
 
+    @property
+    def violations(self) -> list[Violation]:
+        """What broke the contract so far (once every response sent has been checked)."""
+        self.settle()
+        return self._violations
+
+    def settle(self, timeout: float = 60) -> None:
+        """Wait until every response already sent has been checked against the contract."""
+        with self._checked:
+            self._checked.wait_for(lambda: self._checking == 0, timeout)
+
     def take_violations(self) -> list[Violation]:
         """Return and forget the violations (for tests that provoke them on purpose)."""
         with self._lock:
-            taken, self.violations = self.violations, []
+            taken, self._violations = self.violations, []
         return taken
 
     def inject(
@@ -210,12 +226,34 @@ class FakeGitHub(Routes, State):
 
     # -- HTTP plumbing --------------------------------------------------------------------------
 
-    def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
+    def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
-        response = self._respond(request)
-        return response(environ, start_response)  # type: ignore[no-any-return]
+        response, check_later = self._respond(request)
+        sent = response(environ, start_response)
+        if check_later is None:
+            return sent  # type: ignore[no-any-return]
+        # The response is checked once it has been sent, so that validating a long body never
+        # counts against the client's timeout; `violations` and `stop()` wait for the checks.
+        with self._checked:
+            self._checking += 1
+        return ClosingIterator(sent, [check_later])
 
-    def _respond(self, request: Request) -> Response:
+    def _check_response(self, request: Request, openapi_request: Any, response: Response) -> None:
+        method, path = request.method, request.path
+        try:
+            openapi_response = WerkzeugOpenAPIResponse(response)
+            errors = self._check(
+                lambda: list(spec().openapi.iter_response_errors(openapi_request, openapi_response))
+            )
+            for error in errors:
+                self._violate("response", method, path, describe(error))
+        finally:
+            with self._checked:
+                self._checking -= 1
+                self._checked.notify_all()
+
+    def _respond(self, request: Request) -> tuple[Response, Callable[[], None] | None]:
+        """The answer, and the contract check to run once it is sent (None: nothing to check)."""
         method, path = request.method, request.path
         with self._lock:
             self.calls.append((method, path))
@@ -229,34 +267,28 @@ class FakeGitHub(Routes, State):
             for error in request_errors:
                 self._violate("request", method, path, describe(error))
             unknown = any(isinstance(e, PathNotFound) for e in request_errors)
-            return self._error(404 if unknown else 422, "Not Found" if unknown else "Invalid")
+            return self._error(404 if unknown else 422, "Not Found" if unknown else "Invalid"), None
         if "Authorization" not in request.headers:
-            return self._error(401, "Requires authentication")
+            return self._error(401, "Requires authentication"), None
         secret = request.headers["Authorization"].partition(" ")[2].strip()
         token = self.tokens.get(secret)
         if token is None:
-            return self._error(401, "Bad credentials")
+            return self._error(401, "Bad credentials"), None
         if fault is not None and not fault.after_effect:
             time.sleep(fault.delay)  # outside the lock: other requests go on meanwhile
             if fault.status is not None:
-                return self._encode(*fault.answer())
+                return self._encode(*fault.answer()), None
         status, body, headers, refused = self._handle(request, token)
         if fault is not None and fault.after_effect:
             time.sleep(fault.delay)
             if fault.status is not None:
-                return self._encode(*fault.answer())
+                return self._encode(*fault.answer()), None
         if tamper is not None:
             body = tamper.mutate(copy.deepcopy(body))
         response = self._encode(status, body, headers)
         if refused and str(status) not in self._documented(openapi_request):
-            return response
-        openapi_response = WerkzeugOpenAPIResponse(response)
-        response_errors = self._check(
-            lambda: list(spec().openapi.iter_response_errors(openapi_request, openapi_response))
-        )
-        for error in response_errors:
-            self._violate("response", method, path, describe(error))
-        return response
+            return response, None
+        return response, functools.partial(self._check_response, request, openapi_request, response)
 
     def _documented(self, openapi_request: Any) -> set[str]:
         """The statuses the description lists for this operation."""
@@ -291,7 +323,7 @@ class FakeGitHub(Routes, State):
 
     def _violate(self, kind: str, method: str, path: str, message: str) -> None:
         with self._lock:
-            self.violations.append(Violation(kind, method, path, message))
+            self._violations.append(Violation(kind, method, path, message))
 
     def _encode(self, status: int, body: Any, headers: dict[str, str]) -> Response:
         remaining = max(0, 5000 - len(self.calls))
