@@ -24,7 +24,8 @@ Json = dict[str, Any]
 @dataclass(frozen=True)
 class Spec:
     document: Json
-    openapi: OpenAPI
+    openapi: OpenAPI  # checks requests
+    answers: OpenAPI  # checks responses: its own caches, so requests never wait for it
     load_seconds: float
 
 
@@ -35,8 +36,9 @@ def spec() -> Spec:
     document = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
     _allow_null_in_nullable_enums(document)
     prepared = dict(document, servers=[{"url": "/"}])
-    openapi = OpenAPI.from_dict(prepared, config=Config(spec_validator_cls=None))
-    return Spec(document, openapi, time.perf_counter() - started)
+    config = Config(spec_validator_cls=None)
+    openapi, answers = (OpenAPI.from_dict(prepared, config=config) for _ in range(2))
+    return Spec(document, openapi, answers, time.perf_counter() - started)
 
 
 def _allow_null_in_nullable_enums(node: Any) -> None:
@@ -56,14 +58,14 @@ def _allow_null_in_nullable_enums(node: Any) -> None:
             _allow_null_in_nullable_enums(value)
 
 
-# One validator serves every fake; the lock keeps its lazy caches single-threaded.
-_validation_lock = threading.Lock()
+# Two validators serve every fake; a lock each keeps their lazy caches single-threaded.
+_locks = {"request": threading.Lock(), "response": threading.Lock()}
 
 
-def check(validate: Callable[[], list[Exception]]) -> tuple[list[Exception], float]:
-    """Run one validation under the shared lock; its errors and the seconds it took."""
+def check(kind: str, validate: Callable[[], list[Exception]]) -> tuple[list[Exception], float]:
+    """Run one validation of a request or response under its lock; errors and seconds."""
     started = time.perf_counter()
-    with _validation_lock:
+    with _locks[kind]:
         errors = validate()
     return errors, time.perf_counter() - started
 

@@ -243,7 +243,10 @@ class FakeGitHub(Routes, State):
         try:
             openapi_response = WerkzeugOpenAPIResponse(response)
             errors = self._check(
-                lambda: list(spec().openapi.iter_response_errors(openapi_request, openapi_response))
+                "response",
+                lambda: list(
+                    spec().answers.iter_response_errors(openapi_request, openapi_response)
+                ),
             )
             for error in errors:
                 self._violate("response", method, path, describe(error))
@@ -261,7 +264,7 @@ class FakeGitHub(Routes, State):
             tamper: Tamper | None = faults.take(self.tampers, method, path)
         openapi_request = WerkzeugOpenAPIRequest(request)
         request_errors = self._check(
-            lambda: list(spec().openapi.iter_request_errors(openapi_request))
+            "request", lambda: list(spec().openapi.iter_request_errors(openapi_request))
         )
         if request_errors:
             for error in request_errors:
@@ -316,8 +319,8 @@ class FakeGitHub(Routes, State):
             self._violate("fake", request.method, request.path, traceback.format_exc())
             return 500, {"message": "the fake crashed", "documentation_url": DOCS}, {}, False
 
-    def _check(self, validate: Callable[[], list[Exception]]) -> list[Exception]:
-        errors, seconds = check(validate)
+    def _check(self, kind: str, validate: Callable[[], list[Exception]]) -> list[Exception]:
+        errors, seconds = check(kind, validate)
         self.validation_seconds += seconds
         return errors
 
