@@ -6,7 +6,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from gitbed import git, run_ante
+from testbed.ante import run_ante
+from testbed.gitbed import git
 
 ENV = {"ANTE_NOW": "2026-11-18T09:00:00Z", "ANTE_ACTION_REF": "b" * 40, "ANTE_OFFLINE": "1"}
 DEVELOPMENT = ("tests", "Makefile", "pyproject.toml", "scripts", "templates", "setup.py")

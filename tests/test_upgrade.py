@@ -14,7 +14,8 @@ import pytest
 from ante import __version__
 from ante.files import formats
 from ante.files.journal import Store
-from gitbed import git, run_ante
+from testbed.ante import run_ante
+from testbed.gitbed import git
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "team-0.1.0"

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from testbed.awardkit import event_payload, write_event
 from testbed.ledger_data import build
 
 
@@ -70,9 +71,6 @@ def test_balance_time_grows_with_the_current_period_not_history(tmp_path: Path) 
 
 
 def test_awarding_a_ten_year_old_issue_costs_what_a_new_one_does(tmp_path: Path) -> None:
-    sys.path.insert(0, str(Path(__file__).parents[1]))
-    from awardkit import event_payload, write_event
-
     payload = event_payload("closed", assignees=["dev001"], updated_at="2026-11-17T10:00:00Z")
     payload["issue"]["created_at"] = "2017-03-01T09:00:00Z"  # older than every closed year
     event = write_event(tmp_path, payload)
