@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 from ante.github import adapter
+from hypothesis import HealthCheck, settings
 from testbed.fakegithub import FIXTURE_TOKEN, FakeGitHub
 from testbed.gitbed import TeamRemote, make_team
+
+# Speed is measured in benchmarks, not unit tests: on a busy 2-core runner, hypothesis's
+# deadline and "too slow" health check would fail tests for timing alone.
+settings.register_profile("ante", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ante")
 
 
 @pytest.fixture
