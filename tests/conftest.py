@@ -35,9 +35,9 @@ def github_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
     fast = functools.partial(
         adapter.connect,
         timeout=2,
-        max_wait=3,
         seconds_between_requests=None,
         seconds_between_writes=None,
+        sleep=lambda seconds: None,  # rate-limit waits are recorded (gh.patience.waited), not slept
     )
     monkeypatch.setattr(adapter, "connect", fast)
     fake = FakeGitHub().start()

@@ -94,10 +94,26 @@ def test_no_farming_unless_trusted() -> None:
     assert "applied by @alice themselves" in (refused.shares[0].refusal or "")
     allowed = plan_for(issue(), [], own, trusted=("alice",))
     assert [e.delta for e in allowed.entries] == [1]
-    # Someone else applied it: no permission check needed.
-    assert awards.needs_permission(issue(), POLICY, CHECKED) == []
+    # A teammate applied it: no permission check needed.
+    assert awards.needs_permission(issue(), POLICY, CHECKED, MEMBERS) == []
     # Without a token the check is skipped (and the comment says so).
     assert [e.delta for e in plan_for(issue(), [], Provenance()).entries] == [1]
+
+
+def test_a_label_counts_only_from_a_person_who_is_a_member_or_has_triage_rights() -> None:
+    by_bot = Provenance({"overhead": "github-actions[bot]"}, None, known=True)
+    assert awards.needs_permission(issue(), POLICY, by_bot, MEMBERS) == []
+    refused = plan_for(issue(), [], by_bot, trusted=("alice",))
+    assert refused.entries == ()
+    assert "a bot" in (refused.shares[0].refusal or "")
+
+    outsider = Provenance({"overhead": "mallory"}, None, known=True)
+    assert awards.needs_permission(issue(), POLICY, outsider, MEMBERS) == ["mallory"]
+    refused = plan_for(issue(), [], outsider)
+    assert refused.entries == ()
+    assert "not a member and has no triage rights" in (refused.shares[0].refusal or "")
+    triager = plan_for(issue(), [], outsider, trusted=("mallory",))
+    assert [e.delta for e in triager.entries] == [1]
 
 
 def test_the_counting_label_decides_who_labelled() -> None:

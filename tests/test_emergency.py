@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ante.files import emergencies
@@ -99,3 +100,29 @@ def test_other_issues_are_left_alone(team: TeamRemote, tmp_path: Path) -> None:
     result = ante(team, event_env(tmp_path, "issues", payload))
     assert "carries no rotation's emergency label" in result.out
     assert emergencies.load_pages(team.workdir) == []
+
+
+def test_the_sweep_pages_open_emergencies_whose_event_never_came_once(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict[str, str]
+) -> None:
+    github_fake.add_repo("o/product")
+    policy = team.workdir / "ledger" / "policy.yaml"
+    policy.write_text(policy.read_text() + "repositories: [o/product]\n")
+    git(team.workdir, "commit", "-qam", "a product repository")
+    github_fake.now = datetime(2026, 11, 21, 23, 30, tzinfo=UTC)
+    here = github_fake.add_issue("o/r", title="Login is down", labels=["product-emergency"])
+    there = github_fake.add_issue("o/product", title="API 500s", labels=["product-emergency"])
+    github_fake.add_issue("o/product", title="A plain bug", labels=["bug"])
+    sweep = ["--repo", str(team.workdir), "emergency", "--sweep", "--push"]
+
+    for _ in range(2):  # a second sweep finds every emergency paged and changes nothing
+        result = run_ante(sweep, env={"ANTE_NOW": NOW, **github_env})
+        assert result.code == 0, result.err
+
+    pages = emergencies.load_pages(team.workdir)
+    assert sorted(p.issue.rsplit("/", 3)[-3] for p in pages) == ["product", "r"]
+    for repo, number in (("o/r", here), ("o/product", there)):
+        assert len(github_fake.comments(repo, number)) == 1
+        assert github_fake.issue(repo, number).assignees
+    assert github_fake.count("GET", "/search") == 0
+    assert "every open emergency has its page" in result.out

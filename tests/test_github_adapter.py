@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 import pytest
-from ante.github.adapter import GitHubAdapter, GitHubError, connect, marker_tag
+from ante.github.adapter import (
+    CredentialError,
+    GitHubAdapter,
+    GitHubError,
+    IssueGone,
+    Patience,
+    RateLimited,
+    connect,
+    marker_tag,
+)
 from testbed.fakegithub import FakeGitHub
 
 R = "o/r"
 
 
 def _adapter(env: dict[str, str], **options: int) -> GitHubAdapter:
-    adapter = connect(env, seconds_between_requests=None, seconds_between_writes=None, **options)
+    adapter = connect(
+        env,
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+        sleep=lambda seconds: None,
+        **options,
+    )
     assert adapter is not None
     return adapter
 
 
 @pytest.fixture
 def gh(github_env: dict[str, str]) -> GitHubAdapter:
-    return _adapter(github_env, timeout=1, max_wait=5)
+    return _adapter(github_env, timeout=1)
 
 
 def test_connect_needs_a_token_and_defaults_to_github_com() -> None:
@@ -92,8 +106,9 @@ def test_timeline_shows_who_labeled_and_what_was_said(
 
 
 def test_long_timelines_are_read_a_hundred_at_a_time(
-    github_fake: FakeGitHub, gh: GitHubAdapter
+    github_fake: FakeGitHub, github_env: dict[str, str]
 ) -> None:
+    gh = _adapter(github_env, timeout=30)  # a page of 100 is slow to check on a busy machine
     number = github_fake.add_issue(R)
     for n in range(101):
         github_fake.add_comment(R, number, f"comment {n}", user="bob")
@@ -251,18 +266,52 @@ def test_a_comment_refused_for_a_client_error_is_not_retried(
 # -- what the HTTP layer retries on its own ----------------------------------------------------
 
 
-def test_secondary_rate_limit_on_a_write_waits_and_succeeds(
+def test_secondary_rate_limit_on_a_write_waits_retry_after_and_succeeds(
     github_fake: FakeGitHub, gh: GitHubAdapter
 ) -> None:
     number = github_fake.add_issue(R)
-    github_fake.inject("POST", r"/comments$", status=403, retry_after=1)
+    github_fake.inject("POST", r"/comments$", status=403, retry_after=7)
 
-    started = time.monotonic()
     gh.upsert_comment(R, number, "award", "3 chips")
 
-    assert time.monotonic() - started >= 1
+    assert gh.patience.waited == [7]  # exactly what GitHub asked for
     assert github_fake.count("POST") == 2
     assert len(github_fake.comments(R, number)) == 1
+
+
+def test_a_rate_limit_without_retry_after_waits_a_minute_then_doubles(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    number = github_fake.add_issue(R)
+    message = "You have exceeded a secondary rate limit. Please wait a few minutes."
+    github_fake.inject(
+        "GET", r"/issues/\d+$", status=429, retry_after=None, message=message, times=2
+    )
+
+    assert gh.issue(R, number).number == number
+    assert gh.patience.waited == [60, 120]
+
+
+def test_a_wait_beyond_the_runs_patience_fails_cleanly_without_retrying(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    number = github_fake.add_issue(R)
+    github_fake.inject("GET", r"/issues/\d+$", status=429, retry_after=3600)
+
+    with pytest.raises(RateLimited, match="3600 s") as raised:
+        gh.issue(R, number)
+
+    assert "re-run" in str(raised.value)
+    assert gh.patience.waited == []
+    assert github_fake.count("GET", f"/repos/{R}/issues/{number}") == 1
+
+
+def test_the_reset_header_sets_the_wait_when_nothing_is_left() -> None:
+    patience = Patience(clock=lambda: 1_000.0)
+    headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1090"}
+    assert patience.wait_for(headers, 1) == 91
+    assert patience.wait_for({"Retry-After": "30", **headers}, 1) == 30
+    assert patience.wait_for({}, 3) == 240
 
 
 def test_a_403_that_is_not_a_rate_limit_is_raised_at_once(
@@ -272,22 +321,35 @@ def test_a_403_that_is_not_a_rate_limit_is_raised_at_once(
     message = "Resource not accessible by integration"
     github_fake.inject("POST", r"/comments$", status=403, retry_after=None, message=message)
 
-    with pytest.raises(GitHubError, match="not accessible") as raised:
+    with pytest.raises(CredentialError, match="not accessible") as raised:
         gh.upsert_comment(R, number, "award", "3 chips")
 
     assert raised.value.status == 403
+    assert "`Issues: write` on o/r" in str(raised.value)
+    assert "GITHUB_TOKEN" in str(raised.value) and "permissions:" in str(raised.value)
     assert github_fake.count("POST") == 1
     assert github_fake.comments(R, number) == []
 
 
-def test_retry_after_is_capped_by_max_wait(github_fake: FakeGitHub, github_env: dict) -> None:
-    gh = _adapter(github_env, timeout=1, max_wait=1)
+def test_a_deleted_issue_is_gone_not_a_crash(github_fake: FakeGitHub, gh: GitHubAdapter) -> None:
     number = github_fake.add_issue(R)
-    github_fake.inject("GET", r"/issues/\d+$", status=429, retry_after=3600)
+    github_fake.inject("GET", r"/issues/\d+$", status=410, message="This issue was deleted")
 
-    started = time.monotonic()
-    assert gh.issue(R, number).number == number
-    assert 1 <= time.monotonic() - started < 5
+    with pytest.raises(IssueGone):
+        gh.issue(R, number)
+
+
+def test_an_issue_opened_with_a_key_is_opened_once_even_when_the_post_times_out(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    github_fake.inject("POST", r"/issues$", status=502, after_effect=True)
+    body = "This week's handoff\n<!-- ante:handoff primary 2026-11-18 -->\n"
+
+    made = gh.create_issue(R, "Handoff", body, labels=["on-call-handoff"])
+
+    assert made.title == "Handoff"
+    assert github_fake.count("POST", f"/repos/{R}/issues") == 1
+    assert gh.find_keyed_issue(R, "<!-- ante:handoff primary", labels=["on-call-handoff"]) == made
 
 
 def test_server_errors_are_retried_for_reads_only(

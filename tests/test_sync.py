@@ -35,6 +35,7 @@ def seed(fake: FakeGitHub, count: int) -> list[int]:
     fake.now = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
     for login in MEMBERS:
         fake.set_permission("o/r", login, "write")
+    fake.set_permission("o/r", "maintainer", "triage")
     numbers = []
     for index in range(count):
         labels = ["overhead:large"] if index % 10 == 0 else ["overhead"]
@@ -70,14 +71,14 @@ def record_events_for(repo: Path, fake: FakeGitHub, numbers: list[int]) -> None:
             updated_at=issue.updated_at,
         )
         checked = Provenance({label: "maintainer" for label in issue.labels}, None, known=True)
-        wanted = awards.shares(facts, ledger.policy, ledger.members, checked)
+        wanted = awards.shares(facts, ledger.policy, ledger.members, checked, ("maintainer",))
         entries += awards.reconcile(facts, ledger.policy, wanted, [], ctx.now.date()).entries
     ctx.store.append(ledger, entries)
     git(repo, "commit", "-qam", "events that did run")
     git(repo, "push", "-q", "origin", "main")
 
 
-def test_250_issues_30_percent_missed_all_awarded_in_3_searches(
+def test_250_issues_30_percent_missed_all_awarded_from_3_list_pages(
     team: TeamRemote, github_fake: FakeGitHub, github_env: dict
 ) -> None:
     numbers = seed(github_fake, 250)
@@ -89,9 +90,12 @@ def test_250_issues_30_percent_missed_all_awarded_in_3_searches(
     result = sync(clone, github_env, "--push")
     assert result.code == 0, result.err
     calls = github_fake.calls[len(before) :]
-    assert searches(github_fake) <= 3
-    assert sum("/permission" in path for _, path in calls) == 3  # one per member, cached
-    assert not any(path.endswith("/timeline") for _, path in calls)
+    assert searches(github_fake) == 0  # search lags behind writes: never used to reconcile
+    # 250 issues, 100 a page (a read that timed out on a busy machine is read again)
+    assert 3 <= sum(path == "/repos/o/r/issues" for _, path in calls) <= 4
+    assert sum("/permission" in path for _, path in calls) <= 4  # once per person, cached
+    # who applied the label decides, so each issue to award shows its timeline once
+    assert sum(path.endswith("/timeline") for _, path in calls) == len(missed)
     awarded = journal(team.show("ledger/journal/2026/entries.yaml"))
     refs = [e["ref"] for e in awarded]
     assert len(refs) == len(set(refs)) == 250  # 100% awarded, none twice
@@ -107,7 +111,7 @@ def test_250_issues_30_percent_missed_all_awarded_in_3_searches(
     assert again.code == 0, again.err
     assert team.head() == head  # nothing changed, nothing committed
     second = github_fake.calls[calls_before:]
-    assert second and all(path.startswith("/search/issues") for _, path in second)
+    assert second and all(path == "/repos/o/r/issues" for _, path in second)
     assert run_ante(["--repo", str(team.clone("check")), "validate"]).code == 0
 
 

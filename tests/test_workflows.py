@@ -69,15 +69,85 @@ def test_each_run_step_is_one_known_ante_command(path: Path) -> None:
         assert command in cli.COMMANDS, f"{name}: unknown ante command {command!r}"
 
 
+APP_ACTION = "actions/create-github-app-token@"
+PUSHING = ("--push", "--open-pr")  # the options under which ante pushes
+
+
+def _pushes(steps: list) -> bool:
+    return any(flag in step.get("run", "") for step in steps for flag in PUSHING)
+
+
+def _writers(workflow: dict):
+    for name, job in workflow["jobs"].items():
+        perms = job.get("permissions")
+        if isinstance(perms, dict) and perms.get("contents") == "write":
+            yield name, job
+
+
 @pytest.mark.parametrize("path", TEAM_WORKFLOWS, ids=lambda p: p.name)
-def test_ledger_writers_share_one_uncancelled_concurrency_group(path: Path) -> None:
+def test_concurrency_sits_on_jobs_never_on_the_workflow(path: Path) -> None:
+    """A workflow-level group is entered before any job's `if:`: a skipped run would still
+    take the one pending place and cancel a run that mattered."""
     workflow = _load(path)
-    writes = any(
-        isinstance(job.get("permissions"), dict) and job["permissions"].get("contents") == "write"
-        for job in workflow["jobs"].values()
-    )
-    if writes:
-        assert workflow.get("concurrency") == {"group": "ante-ledger", "cancel-in-progress": False}
+    assert "concurrency" not in workflow
+    for name, job in _writers(workflow):
+        group = job.get("concurrency") or {}
+        assert group.get("group"), f"{name}: a ledger writer has a job-level group"
+        assert not group.get("cancel-in-progress"), f"{name}: never cancel a writer in progress"
+
+
+def test_each_issue_has_its_own_queue_and_batch_jobs_their_own_groups() -> None:
+    groups: dict[str, tuple[str, dict]] = {}
+    for path in TEAM_WORKFLOWS:
+        for name, job in _load(path)["jobs"].items():
+            if "concurrency" in job:
+                groups[f"{path.stem}/{name}"] = (
+                    str(job["concurrency"]["group"]),
+                    job["concurrency"],
+                )
+    issue_group, issue = groups.pop("issue/issue")
+    assert "github.event.issue.html_url" in issue_group  # keyed by the subject
+    assert "client_payload.issue.html_url" in issue_group  # forwarded events: the same key
+    assert issue.get("queue") == "max"  # every event of one issue runs, in order
+    batch = [group for group, _ in groups.values()]
+    assert len(batch) == len(set(batch)), "each batch job has a group of its own"
+    assert all("${{" not in group for group in batch)
+    assert not any(group.startswith("ante-issue") for group in batch)
+
+
+@pytest.mark.parametrize("path", TEAM_WORKFLOWS, ids=lambda p: p.name)
+def test_jobs_that_write_use_the_app_token_with_exactly_their_permissions(path: Path) -> None:
+    for name, job in _writers(_load(path)):
+        steps = job["steps"]
+        mint = steps[0]
+        assert mint.get("id") == "app" and mint["uses"].startswith(APP_ACTION), name
+        assert mint.get("continue-on-error") is True  # ante names the secret, not a traceback
+        asked = {
+            key.removeprefix("permission-"): value
+            for key, value in mint["with"].items()
+            if key.startswith("permission-")
+        }
+        assert asked == job["permissions"], f"{name}: the App token asks for what the job needs"
+        assert mint["with"]["repositories"] == "${{ vars.ANTE_REPOSITORIES }}"
+        checkout = steps[1]
+        assert checkout["uses"].startswith("actions/checkout@")
+        assert checkout["with"]["token"] == "${{ steps.app.outputs.token || github.token }}"
+        pushes = _pushes(steps)
+        assert checkout["with"]["persist-credentials"] is pushes, name
+        for step in steps:
+            if "run" in step:
+                env = step.get("env") or {}
+                assert env.get("GITHUB_TOKEN") == checkout["with"]["token"], name
+                assert env.get("ANTE_APP_TOKEN") == "${{ steps.app.outcome }}", name
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_checkouts_that_do_not_push_keep_no_credential(path: Path) -> None:
+    for name, job in _load(path)["jobs"].items():
+        pushes = _pushes(job.get("steps", []))
+        for step in job.get("steps", []):
+            if str(step.get("uses", "")).startswith("actions/checkout@") and not pushes:
+                assert step["with"]["persist-credentials"] is False, name
 
 
 def test_zizmor_and_actionlint_find_nothing() -> None:

@@ -24,6 +24,7 @@ COMMANDS = (
     "refresh",
     "demo",
     "award",
+    "issue",
     "sync",
     "rotation",
     "handoff",

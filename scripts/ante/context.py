@@ -64,8 +64,27 @@ class Context:
 
     @cached_property
     def github(self) -> GitHubAdapter | None:
-        """The GitHub adapter, or None without a token (commands then say what they would do)."""
+        """The GitHub adapter, or None without a token (commands then say what they would do).
+
+        Inside Actions a missing credential is an error, never a silent skip: the job was set
+        up to reach GitHub, so its setup is what to fix (the message names the secret)."""
+        from ante.errors import AnteError
+
+        minted = self.environ.get("ANTE_APP_TOKEN", "")
+        if minted in ("failure", "cancelled"):
+            raise AnteError(
+                "the GitHub App token was not minted (step `app`): check that the secret "
+                "ANTE_APP_PRIVATE_KEY holds the App's private key, the variable "
+                "ANTE_APP_CLIENT_ID its client ID, and that the App is installed on "
+                f"{self.environ.get('GITHUB_REPOSITORY') or 'this repository'} and on every "
+                "repository in the variable ANTE_REPOSITORIES"
+            )
         if not self.environ.get("GITHUB_TOKEN", "").strip():
+            if self.in_actions:
+                raise AnteError(
+                    "GITHUB_TOKEN is empty: give the step `env: GITHUB_TOKEN: ${{ "
+                    "steps.app.outputs.token || github.token }}` (README: Running on GitHub)"
+                )
             return None  # and skip importing PyGithub: a third of a second per token-less run
         from ante.github.adapter import connect
 

@@ -97,8 +97,8 @@ def read_queue(ctx: Context) -> list[maintenance.QueueItem] | None:
         return None
     items: list[maintenance.QueueItem] = []
     for repo in _repositories(ctx):
-        found = gh.search_issues(f"repo:{repo} is:issue is:open label:{maintenance.DUTY_LABEL}")
-        items += [maintenance.item(i.number, i.title, i.url, i.labels, i.body) for i in found.items]
+        found = gh.list_issues(repo, state="open", labels=[maintenance.DUTY_LABEL], sort="created")
+        items += [maintenance.item(i.number, i.title, i.url, i.labels, i.body) for i in found]
     return maintenance.ordered(items)
 
 
@@ -106,11 +106,10 @@ def closed_last_week(ctx: Context, start: datetime, end: datetime) -> int | None
     gh = ctx.github
     if gh is None or not ctx.settings.repository:
         return None
-    window = f"{yamlio.scalar(start)}..{yamlio.scalar(end)}"
     total = 0
-    for repo in _repositories(ctx):
-        query = f"repo:{repo} is:issue is:closed label:{maintenance.DUTY_LABEL} closed:{window}"
-        total += gh.count_issues(query)
+    for repo in _repositories(ctx):  # closed in the window: updated since its start, at least
+        found = gh.list_issues(repo, state="closed", labels=[maintenance.DUTY_LABEL], since=start)
+        total += sum(1 for i in found if i.closed_at is not None and start <= i.closed_at < end)
     return total
 
 
@@ -174,9 +173,11 @@ def open_issue(ctx: Context, roster: Roster, queue: list[maintenance.QueueItem])
     if gh is None or not repo:
         ctx.say(f"would open the issue {title!r} and close last week's (no GITHUB_TOKEN)")
         return
-    found = gh.search_issues(f"repo:{repo} is:issue label:{HANDOFF_LABEL}").items
+    # ante's own issues, found by their hidden key through the issues API (search lags: two
+    # runs a minute apart would each open one). Open ones to close, and this week's, if any.
+    found = gh.list_issues(repo, state="open", labels=[HANDOFF_LABEL], sort="created")
     mine = [i for i in found if f"<!-- ante:handoff {roster.name} " in i.body]
-    if any(tag in i.body for i in mine):
+    if any(tag in i.body for i in mine) or gh.find_keyed_issue(repo, tag, labels=[HANDOFF_LABEL]):
         ctx.say(f"{roster.name}: this week's handoff issue is already there")
     else:
         assignees = [captain] if captain else []

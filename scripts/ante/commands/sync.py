@@ -1,14 +1,16 @@
 """`ante sync [--push]`: reconcile the journal with overhead issues, so no chip is lost.
 
 GitHub can delay or drop workflow runs, and overhead issues often live in product repositories
-with no workflow of ours. Sync searches each repository in the policy (and this one) for
-overhead issues updated since the cursor in `ledger/sync.yaml`, applies them with the same
-idempotent rules as `ante award`, comments on the issues it changed, and advances the cursor.
+with no workflow of ours. Sync lists each repository's issues (the policy's and this one)
+updated since the cursor in `ledger/sync.yaml`, through the issues API (which reads current
+state; search lags behind writes and could skip an issue forever), applies the overhead ones and
+those the journal holds chips for with the same idempotent rules as `ante award`, comments on
+the issues it changed, and advances the cursor to the run's start less an overlap: an issue seen
+twice changes nothing the second time.
 
-API cost: one search request per 100 issues found per repository; issues the journal already
-matches cost nothing more. A new award needs the earner's role on the repository (one cached
-check per person and repository); only when that is not enough (the earner has no triage
-rights, or nobody is assigned) is the issue's timeline read to see who applied the label.
+API cost: one list request per 100 issues updated since the cursor per repository; issues the
+journal already matches cost nothing more. A new award reads the issue's timeline (who applied
+the label) and, when needed, a role on the repository (cached per person and repository).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from datetime import datetime
 
 from ante import clock, flags
 from ante.context import Context
-from ante.core.awards import IssueFacts
 from ante.errors import AnteError
 from ante.services import award
 from ante.services.sync import (
@@ -27,9 +28,9 @@ from ante.services.sync import (
     REFRESH,
     candidates,
     publish,
-    query,
     read_cursor,
     start_of,
+    updated_issues,
 )
 
 
@@ -63,24 +64,17 @@ def run(opts: Options, ctx: Context) -> int:
         return 0
     cursor = read_cursor(ctx.repo)
     since = opts.since or cursor or start_of(ledger, ctx.now)
-    found: list[IssueFacts] = []
-    complete = True
-    for repo in repos:
-        result = gh.search_issues(query(repo, ledger, since))
-        found += [award.facts_from_issue(item) for item in result.items if not item.is_pull]
-        complete = complete and not result.incomplete and len(result.items) >= result.total_count
+    found = [award.facts_from_issue(item) for item in updated_issues(gh, repos, ledger, since)]
     earlier = award.earlier_history(ctx, ledger, found)
     cases = candidates(gh, ledger, found, earlier, ctx.now.date())
-    # Everything seen is reconciled up to now (less the index lag); a capped or incomplete
-    # search only up to the newest issue it returned, so the next run goes on from there.
+    # The list reads current state, so everything updated before the run started is seen; the
+    # overlap covers clock skew between the runner and GitHub, and idempotency makes it free.
     reached = ctx.now - OVERLAP
-    if not complete and found:
-        reached = min(reached, max(issue.updated_at for issue in found))
     move = cases or cursor is None or reached - cursor >= REFRESH
     plans = publish(ctx, cases, earlier, reached if move else None, push=opts.push)
     changed = [plan for plan in plans if plan.changed]
     ctx.say(
-        f"searched {len(repos)} repositories since {clock.utc_text(since)}: "
+        f"listed {len(repos)} repositories since {clock.utc_text(since)}: "
         f"{len(found)} overhead issues, {len(changed)} changed"
     )
     for plan in changed:

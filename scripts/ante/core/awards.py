@@ -150,16 +150,31 @@ def earners(issue: IssueFacts, provenance: Provenance) -> list[Person]:
     return [p for p in people if not p.bot and not is_bot(p.login)]
 
 
-def needs_permission(issue: IssueFacts, policy: Policy, provenance: Provenance) -> list[str]:
-    """Logins whose repository role decides an award: an earner who applied the label."""
+def needs_permission(
+    issue: IssueFacts,
+    policy: Policy,
+    provenance: Provenance,
+    members: Iterable[str] = (),
+) -> list[str]:
+    """Logins whose repository role decides an award: an earner who applied the label (or
+    when nobody knows who did), and a labeler who is not a member of the team."""
     if not provenance.known or worth(issue, policy) == 0:
         return []
     labeler = _labeler(issue, policy, provenance)
-    return [
+    people = [
         p.login
         for p in earners(issue, provenance)
         if labeler is None or labeler.lower() == p.login.lower()
     ]
+    team = {login.lower() for login in members}
+    if (
+        labeler is not None
+        and not is_bot(labeler)
+        and labeler.lower() not in team
+        and labeler.lower() not in {login.lower() for login in people}
+    ):
+        people.append(labeler)
+    return people
 
 
 def _labeler(issue: IssueFacts, policy: Policy, provenance: Provenance) -> str | None:
@@ -194,6 +209,11 @@ def shares(
             result.append(Share(login, 0, True, "left the team"))
             continue
         own_label = labeler is None or labeler.lower() == login.lower()
+        if provenance.known and labeler is not None and not own_label:
+            refusal = _untrusted_labeler(issue, policy, labeler, by_lower, trusted_lower)
+            if refusal is not None:
+                result.append(Share(login, 0, True, refusal))
+                continue
         if provenance.known and own_label and login.lower() not in trusted_lower:
             label = f"`{counted[0]}`"
             why = (
@@ -208,6 +228,26 @@ def shares(
             continue
         result.append(Share(login, chips, True))
     return result
+
+
+def _untrusted_labeler(
+    issue: IssueFacts,
+    policy: Policy,
+    labeler: str,
+    members: Mapping[str, str],
+    trusted: set[str],
+) -> str | None:
+    """Why a label applied by someone else does not count, or None when it does: only a
+    person (never a bot or a workflow) who is a member or has triage rights may apply it."""
+    label = f"`{award_label(issue.labels, policy)[0]}`"  # type: ignore[index]
+    if is_bot(labeler):
+        return f"{label} was applied by @{labeler}, a bot: a teammate must apply it"
+    if labeler.lower() in members or labeler.lower() in trusted:
+        return None
+    return (
+        f"{label} was applied by @{labeler}, who is not a member and has no triage rights "
+        f"on {issue.repo}: a teammate must apply it"
+    )
 
 
 # ---- reconciling with the journal --------------------------------------------------------------

@@ -25,6 +25,37 @@ class GitError(AnteError):
     pass
 
 
+class ProtectedBranchError(GitError):
+    """GitHub refused the push by a branch protection rule or a ruleset: retrying cannot help."""
+
+
+# What GitHub's git server says when a rule refuses a push (docs: "About protected branches",
+# "About rulesets"); both come on the first attempt and every later one.
+PROTECTION_CODES = {
+    "GH006": "a branch protection rule",
+    "GH013": "a ruleset",
+}
+
+
+def refused_by_rule(stderr: str) -> str | None:
+    """`GH006`/`GH013` when a protection rule refused the push, else None."""
+    return next((code for code in PROTECTION_CODES if f"{code}:" in stderr), None)
+
+
+def protection_advice(code: str, target: str, stderr: str) -> str:
+    rule = PROTECTION_CODES[code]
+    said = next((line.strip() for line in stderr.splitlines() if code in line), code)
+    return (
+        f"{target} is protected by {rule} and refused ante's push ({said}). Retrying cannot "
+        "help. Either add ante's GitHub App to the bypass list (Settings → Rules → Rulesets → "
+        f"the rule covering {target} → Bypass list → Add bypass → Apps → your ante App, "
+        "'Always allow'), and give the workflows the App's token (variable ANTE_APP_CLIENT_ID, "
+        "secret ANTE_APP_PRIVATE_KEY; README: Running on GitHub); or, for a classic branch "
+        "protection rule, move it to a ruleset with that bypass. Nothing was lost: the event "
+        "can be re-run once the rule allows ante."
+    )
+
+
 def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(
         ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False
@@ -113,6 +144,9 @@ def publish(
         pushed = git(repo, "push", "--quiet", remote, f"HEAD:{target}", check=False)
         if pushed.returncode == 0:
             return Published(True, attempt, message)
+        code = refused_by_rule(pushed.stderr)
+        if code is not None:
+            raise ProtectedBranchError(protection_advice(code, f"{remote}/{target}", pushed.stderr))
         if attempt == attempts:
             break
         sleep(base_delay * (2 ** min(attempt - 1, 5)) * (0.5 + rng.random()))

@@ -7,25 +7,40 @@ lazily (an attribute a list item lacks costs a hidden GET) and its label helpers
 GitHub's published description does not allow. POST and PATCH are never repeated by the HTTP
 layer, since a 502 or a timeout can come after GitHub did the work; methods that matter re-read
 and repeat what's missing.
+
+Rate limits are handled here, not by PyGithub's retry (which waits 0, 1 and 2 seconds or a fixed
+minute): GitHub's documented rule is to wait `retry-after` seconds when given, until
+`x-ratelimit-reset` when `x-ratelimit-remaining` is 0, otherwise at least a minute, doubling on
+each further refusal; a wait longer than the run's patience fails the run with a clear message.
+A refusal that is not a rate limit (401, 403, a private repository's 404) is a `CredentialError`
+naming the credential, the repository and the permission it lacks. A transferred issue (301) is
+followed and reported at its new address (`Issue.moved_from` keeps the old one); a deleted one
+(410) is `IssueGone`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 import requests
 from github import Auth, Github, GithubException
-from github.GithubRetry import GithubRetry
-from urllib3.response import BaseHTTPResponse
+from urllib3.util.retry import Retry
 
+from ante import clock
 from ante.github.types import (
     Comment,
+    CredentialError,
     GitHubError,
     Issue,
+    IssueGone,
     Pull,
+    RateLimited,
     SearchResult,
     Timeline,
     TimelineEvent,
@@ -38,22 +53,95 @@ DEFAULT_API_URL = "https://api.github.com"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
-class _WriteSafeRetry(GithubRetry):
-    """Retry reads and rate-limit refusals; never repeat a write GitHub may have carried out."""
+# The settings that hold ante's credential, as the README's setup names them.
+APP_ID_VARIABLE, APP_KEY_SECRET, REPOS_VARIABLE = (
+    "ANTE_APP_CLIENT_ID",
+    "ANTE_APP_PRIVATE_KEY",
+    "ANTE_REPOSITORIES",
+)
 
-    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-        if status_code in (403, 429):
-            # GitHub refused before acting, so even a POST may go again; GithubRetry then
-            # retries only real rate limits and raises the rest.
-            return True
-        return super().is_retry(method, status_code, has_retry_after)
 
-    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
-        # Honour Retry-After, but never sit out more than the run's patience.
-        seconds = super().get_retry_after(response)
-        if seconds is None or self.max_rate_limit_wait is None:
-            return seconds
-        return min(seconds, self.max_rate_limit_wait)
+@dataclass(frozen=True)
+class Credential:
+    """Which credential this run holds, to name it (and its fix) when GitHub refuses it."""
+
+    app: bool  # a GitHub App installation token; else the job's GITHUB_TOKEN
+    own_repository: str | None
+
+    def name(self) -> str:
+        if self.app:
+            return f"the GitHub App token (variable {APP_ID_VARIABLE}, secret {APP_KEY_SECRET})"
+        return "GITHUB_TOKEN"
+
+    def fix(self, repo: str, permission: str) -> str:
+        scope, _, level = permission.partition(": ")
+        if self.app:
+            return (
+                f"install the App on {repo}, list {repo.partition('/')[2]} in the variable "
+                f"{REPOS_VARIABLE}, grant the App the repository permission `{scope}: {level}` "
+                f"and give the job `permission-{scope.lower().replace(' ', '-')}: {level}`"
+            )
+        if self.own_repository and repo.lower() != self.own_repository.lower():
+            return (
+                f"GITHUB_TOKEN reaches only {self.own_repository}; set up ante's GitHub App "
+                f"(variable {APP_ID_VARIABLE}, secret {APP_KEY_SECRET}; README: Running on GitHub)"
+            )
+        return f"add `{scope.lower().replace(' ', '-')}: {level}` to the job's permissions:"
+
+
+def permission_for(verb: str, path: str) -> tuple[str | None, str]:
+    """The repository a request touches and the permission it needs (`Issues: write`)."""
+    found = re.match(r"^/repos/([^/]+/[^/]+)(/.*)?$", path)
+    repo = found.group(1) if found else None
+    rest = (found.group(2) or "") if found else path
+    level = "read" if verb in ("GET", "HEAD") else "write"
+    if rest.startswith("/pulls"):
+        scope = "Pull requests"
+    elif rest.startswith(("/contents", "/git")):
+        scope = "Contents"
+    elif rest.startswith("/collaborators") or not rest:
+        scope, level = "Metadata", "read"
+    else:
+        scope = "Issues"
+    return repo, f"{scope}: {level}"
+
+
+@dataclass
+class Patience:
+    """How ante waits out rate limits, as GitHub documents (sleep injectable for tests)."""
+
+    attempts: int = 4  # tries of one request while GitHub keeps refusing with a rate limit
+    minimum: float = 60.0  # no retry-after and no reset given: at least a minute, then doubling
+    longest: float = 900.0  # a single wait beyond this fails the run (re-run it later)
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
+    waited: list[float] = field(default_factory=list)
+
+    def wait_for(self, headers: Mapping[str, Any], attempt: int) -> float:
+        """Seconds to wait before try `attempt + 1` (attempt counts from 1)."""
+        lower = {str(k).lower(): str(v) for k, v in headers.items()}
+        after = lower.get("retry-after", "")
+        if after.strip().isdigit():
+            return float(after)
+        if (
+            lower.get("x-ratelimit-remaining") == "0"
+            and lower.get("x-ratelimit-reset", "").isdigit()
+        ):
+            return max(1.0, float(lower["x-ratelimit-reset"]) - self.clock() + 1)
+        return float(self.minimum * 2 ** (attempt - 1))
+
+
+def is_rate_limit(status: int | None, headers: Mapping[str, Any], message: str) -> bool:
+    if status == 429:
+        return True
+    if status != 403:
+        return False
+    lower = {str(k).lower(): str(v) for k, v in headers.items()}
+    return (
+        "retry-after" in lower
+        or lower.get("x-ratelimit-remaining") == "0"
+        or "rate limit" in message.lower()
+    )
 
 
 def connect(
@@ -62,21 +150,24 @@ def connect(
     seconds_between_requests: float | None = 0.25,
     seconds_between_writes: float | None = 1.0,
     timeout: int = 15,
-    max_wait: int = 60,
+    max_wait: float = 900,
     retries: int = 3,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> GitHubAdapter | None:
     """The adapter for this run, or None without a token (callers say what they would do)."""
     token = environ.get("GITHUB_TOKEN", "").strip()
     if not token:
         return None
-    retry = _WriteSafeRetry(
+    # PyGithub's own retry, set explicitly: server errors and lost connections of reads only
+    # (a POST GitHub may have carried out is never repeated blindly); no rate-limit handling
+    # there, since `_request` waits as GitHub documents.
+    retry = Retry(
         total=retries,
         backoff_factor=0.5,
         allowed_methods=IDEMPOTENT_METHODS,
-        status_forcelist=[429, *range(500, 600)],
+        status_forcelist=list(range(500, 600)),
         raise_on_status=False,  # hand the last answer to PyGithub, which raises GithubException
-        secondary_rate_wait=max_wait,
-        max_rate_limit_wait=max_wait,
+        respect_retry_after_header=False,
     )
     client = Github(
         auth=Auth.Token(token),
@@ -87,15 +178,27 @@ def connect(
         seconds_between_writes=seconds_between_writes,
         user_agent="ante",
     )
-    return GitHubAdapter(client, repository=environ.get("GITHUB_REPOSITORY") or None)
+    own = environ.get("GITHUB_REPOSITORY") or None
+    credential = Credential(app=bool(environ.get(APP_ID_VARIABLE, "").strip()), own_repository=own)
+    patience = Patience(longest=max_wait, sleep=sleep)
+    return GitHubAdapter(client, repository=own, credential=credential, patience=patience)
 
 
 class GitHubAdapter:
     """The calls ante makes, each returning plain values."""
 
-    def __init__(self, client: Github, *, repository: str | None = None) -> None:
+    def __init__(
+        self,
+        client: Github,
+        *,
+        repository: str | None = None,
+        credential: Credential | None = None,
+        patience: Patience | None = None,
+    ) -> None:
         self._client = client
         self.repository = repository
+        self.credential = credential or Credential(app=False, own_repository=repository)
+        self.patience = patience or Patience()
         self._permissions: dict[tuple[str, str], str] = {}
         self._users: dict[str, User] = {}
 
@@ -106,7 +209,42 @@ class GitHubAdapter:
     # -- reads ----------------------------------------------------------------------------------
 
     def issue(self, repo: str, number: int) -> Issue:
-        return _issue(repo, self._call("GET", f"/repos/{repo}/issues/{number}"))
+        """The issue as GitHub has it now: followed to its new home if it was transferred (its
+        `moved_from` is then the address asked for); IssueGone if it was deleted."""
+        data = self._call("GET", f"/repos/{repo}/issues/{number}")
+        found = _issue(_repo_of(data, repo), data)
+        if (found.repo.lower(), found.number) != (repo.lower(), number):
+            server = found.url.split(f"/{found.repo}/")[0]
+            return _moved(found, f"{server}/{repo}/issues/{number}")
+        return found
+
+    def list_issues(
+        self,
+        repo: str,
+        *,
+        since: datetime | None = None,
+        state: str = "all",
+        labels: Sequence[str] = (),
+        sort: str = "updated",
+        direction: str = "asc",
+        limit: int | None = None,
+    ) -> tuple[Issue, ...]:
+        """Issues (not pull requests) as GitHub has them now, read through the issues API: no
+        search index, so nothing lags. `labels` must all be present (GitHub's rule); `since`
+        keeps those updated at or after it. One request per 100 issues and pull requests."""
+        params: dict[str, Any] = {"state": state, "sort": sort, "direction": direction}
+        if since is not None:
+            params["since"] = clock.utc_text(since)
+        if labels:
+            params["labels"] = ",".join(labels)
+        found: list[Issue] = []
+        for data in self._pages(f"/repos/{repo}/issues", params):
+            if "pull_request" in data:
+                continue
+            found.append(_issue(_repo_of(data, repo), data))
+            if limit is not None and len(found) >= limit:
+                break
+        return tuple(found)
 
     def timeline(self, repo: str, number: int) -> Timeline:
         path = f"/repos/{repo}/issues/{number}/timeline"
@@ -150,7 +288,7 @@ class GitHubAdapter:
                 "GET", "/search/issues", params | {"per_page": per_page, "page": page}
             )
             total, incomplete = int(data["total_count"]), incomplete or data["incomplete_results"]
-            items += [_issue(_repo_of(item), item) for item in data["items"]]
+            items += [_issue(_repo_of(item, ""), item) for item in data["items"]]
             if len(data["items"]) < per_page or len(items) >= min(total, limit, 1000):
                 break
         return SearchResult(total, tuple(items[:limit]), incomplete)
@@ -185,8 +323,27 @@ class GitHubAdapter:
         labels: Sequence[str] = (),
         assignees: Sequence[str] = (),
     ) -> Issue:
+        """Open an issue. A body carrying a hidden `<!-- ante:... -->` key is opened once: when
+        the POST fails after GitHub may have carried it out, ante looks for it before trying
+        again (listing by its first label, newest first)."""
         data = {"title": title, "body": body, "labels": list(labels), "assignees": list(assignees)}
+        key = re.search(r"<!-- ante:[^>]*-->", body)
+        try:
+            return _issue(repo, self._call("POST", f"/repos/{repo}/issues", body=data))
+        except GitHubError as error:
+            if key is None or (error.status is not None and error.status < 500):
+                raise
+        landed = self.find_keyed_issue(repo, key.group(0), labels=labels[:1])
+        if landed is not None:
+            return landed
         return _issue(repo, self._call("POST", f"/repos/{repo}/issues", body=data))
+
+    def find_keyed_issue(
+        self, repo: str, key: str, *, labels: Sequence[str] = (), state: str = "all"
+    ) -> Issue | None:
+        """ante's own issue carrying the hidden `key` in its body (stable, never searched)."""
+        mine = self.list_issues(repo, labels=labels, state=state, sort="created", direction="desc")
+        return next((issue for issue in mine if key in issue.body), None)
 
     def edit_issue(
         self,
@@ -299,15 +456,69 @@ class GitHubAdapter:
     def _request(
         self, verb: str, path: str, params: Any = None, body: Any = None
     ) -> tuple[dict[str, Any], Any]:
-        """One HTTP request; every failure becomes a GitHubError."""
+        """One HTTP request, rate limits waited out; every failure becomes a GitHubError."""
+        patience = self.patience
+        for attempt in range(1, patience.attempts + 1):
+            try:
+                return self._once(verb, path, params, body)
+            except _Refused as refused:
+                if not is_rate_limit(refused.status, refused.headers, refused.message):
+                    raise self._refusal(verb, path, refused) from None
+                wait = patience.wait_for(refused.headers, attempt)
+                if attempt == patience.attempts or wait > patience.longest:
+                    raise RateLimited(
+                        f"{verb} {path}: rate limited by GitHub ({refused.status} "
+                        f"{refused.message}); it asks for {wait:.0f} s more after {attempt} "
+                        "tries. Nothing was lost: re-run this workflow later.",
+                        refused.status,
+                    ) from None
+                patience.waited.append(wait)
+                patience.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _once(self, verb: str, path: str, params: Any, body: Any) -> tuple[dict[str, Any], Any]:
         requester = self._client.requester
         try:
             return requester.requestJsonAndCheck(verb, path, parameters=params, input=body)
         except GithubException as error:
-            message = error.message or (error.data or {}).get("message") or "request failed"
-            raise GitHubError(f"{verb} {path}: {error.status} {message}", error.status) from error
+            data = error.data if isinstance(error.data, dict) else {}
+            message = error.message or data.get("message") or "request failed"
+            raise _Refused(error.status, dict(error.headers or {}), str(message)) from None
         except requests.RequestException as error:
             raise GitHubError(f"{verb} {path}: {type(error).__name__}: {error}") from error
+
+    def _refusal(self, verb: str, path: str, refused: _Refused) -> GitHubError:
+        """The error for a refusal: the credential's when it lacks access, else plain."""
+        status, message = refused.status, refused.message
+        plain = f"{verb} {path}: {status} {message}"
+        if status == 410:
+            return IssueGone(plain, status)
+        repo, permission = permission_for(verb, path)
+        lacking = status == 401 or (status == 403 and "not accessible" in message.lower())
+        if status == 404 and repo is not None and not path.endswith(f"/repos/{repo}"):
+            lacking = not self._sees(repo)
+        if not lacking:
+            return GitHubError(plain, status)
+        if status == 401:
+            return CredentialError(
+                f"{self.credential.name()} was refused by GitHub (401 {message}): it is missing, "
+                "expired or revoked; check the secret.",
+                status,
+            )
+        where = repo or "GitHub"
+        seen = "cannot see" if status == 404 else "lacks"
+        return CredentialError(
+            f"{self.credential.name()} {seen} `{permission}` on {where} ({verb} {path}: "
+            f"{status} {message}). Fix: {self.credential.fix(where, permission)}.",
+            status,
+        )
+
+    def _sees(self, repo: str) -> bool:
+        try:
+            self._once("GET", f"/repos/{repo}", None, None)
+        except _Refused:
+            return False
+        return True
 
     def _pages(self, path: str, params: Mapping[str, Any]) -> Iterator[Any]:
         """Every item of a paginated list, 100 per request."""
@@ -316,6 +527,14 @@ class GitHubAdapter:
             yield from data
             if 'rel="next"' not in str(headers.get("link", "")):
                 return
+
+
+class _Refused(Exception):
+    """GitHub answered with an error status (internal: becomes a GitHubError)."""
+
+    def __init__(self, status: int, headers: dict[str, Any], message: str) -> None:
+        super().__init__(message)
+        self.status, self.headers, self.message = status, headers, message
 
 
 def _given(**fields: Any) -> dict[str, Any]:
@@ -330,8 +549,16 @@ def _login(user: Mapping[str, Any] | None) -> str | None:
     return None if user is None else str(user["login"])
 
 
-def _repo_of(item: Mapping[str, Any]) -> str:
-    return "/".join(str(item["repository_url"]).split("/")[-2:])
+def _repo_of(item: Mapping[str, Any], default: str) -> str:
+    """owner/name of the repository an issue lives in now (after a transfer or a rename)."""
+    url = item.get("repository_url")
+    return "/".join(str(url).split("/")[-2:]) if url else default
+
+
+def _moved(issue: Issue, old_url: str) -> Issue:
+    from dataclasses import replace
+
+    return replace(issue, moved_from=old_url)
 
 
 def _issue(repo: str, data: Mapping[str, Any]) -> Issue:

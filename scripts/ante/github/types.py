@@ -21,6 +21,18 @@ class GitHubError(AnteError):
         self.status = status
 
 
+class CredentialError(GitHubError):
+    """The token is missing, refused, or lacks a permission on a repository: fix the setup."""
+
+
+class IssueGone(GitHubError):
+    """The issue was deleted (410 Gone)."""
+
+
+class RateLimited(GitHubError):
+    """GitHub asked for a longer wait than the run is willing to sit out."""
+
+
 @dataclass(frozen=True)
 class Issue:
     repo: str
@@ -39,6 +51,7 @@ class Issue:
     is_pull: bool
     url: str
     comments: int = 0  # how many comments it has (search and lists carry it)
+    moved_from: str | None = None  # the address asked for, when GitHub answered 301 (transfer)
 
 
 @dataclass(frozen=True)

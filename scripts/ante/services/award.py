@@ -111,7 +111,8 @@ def investigate(
     else:
         case.provenance = Provenance(known=True)
     trusted: set[str] = set()
-    for login in awards.needs_permission(case.issue, ledger.policy, case.provenance):
+    needed = awards.needs_permission(case.issue, ledger.policy, case.provenance, ledger.members)
+    for login in needed:
         if gh.permission(case.issue.repo, login) in awards.TRUSTED_ROLES:
             trusted.add(login)
     case.trusted = frozenset(trusted)
@@ -224,3 +225,71 @@ def report(ctx: Context, plan: Plan) -> None:
     for share in plan.shares:
         if share.refusal:
             ctx.say(f"  @{share.login}: no chips, {share.refusal}")
+
+
+def current(ctx: Context, gh: GitHubAdapter, issue: IssueFacts) -> IssueFacts | None:
+    """The issue as GitHub has it now (None: deleted). A run that waited behind others, or
+    replaced a cancelled one, applies the state the issue has reached, so nothing is lost."""
+    from ante.github.types import IssueGone
+
+    try:
+        live = gh.issue(issue.repo, issue.number)
+    except IssueGone:
+        ctx.say(f"{issue.key} was deleted (410 Gone): nothing to award, skipped")
+        return None
+    facts = facts_from_issue(live)
+    if live.moved_from:  # transferred: its chips stay booked under the address they were won at
+        ctx.say(f"{issue.key} now lives at {live.repo}#{live.number}")
+        facts = _same_ref(facts, issue.url if issue.url == live.moved_from else live.moved_from)
+    return facts
+
+
+def _same_ref(facts: IssueFacts, ref: str) -> IssueFacts:
+    from dataclasses import replace
+
+    return replace(facts, url=ref)
+
+
+def on_event(ctx: Context, path: Path, *, push: bool) -> int:
+    """`ante award --event FILE`: apply one issue event (its issue's current state)."""
+    action, issue = read_event(path, ctx)
+    if action not in (*awards.ACTIONS, "dispatched"):
+        ctx.say(f"nothing to do: `{action}` does not change what {issue.key} is worth")
+        return 0
+    ledger = ctx.store.load()
+
+    def concerned(facts: IssueFacts) -> bool:
+        history = earlier_history(ctx, ledger, [facts]).get(facts.url, [])
+        history += ledger.entries_for(facts.url)
+        return awards.is_overhead(facts, ledger.policy) or any(awards.held(history).values())
+
+    if not concerned(issue):  # the payload says: never overhead, no chips (no call spent)
+        ctx.say(f"nothing to do: {issue.key} has no award label and holds no chips")
+        return 0
+    gh = ctx.github
+    if gh is not None and action != "dispatched":
+        live = current(ctx, gh, issue)
+        if live is None:
+            return 0
+        issue = live
+        if not concerned(issue):
+            ctx.say(f"nothing to do: {issue.key} has no award label and holds no chips")
+            return 0
+    case = Case(issue)
+    if gh is None:
+        ctx.say("no GitHub token: who applied the label is not checked and no comment is posted")
+    else:
+        investigate(gh, case, ledger)
+    plans = record(ctx, [case], push=push)
+    plan = plans[0] if plans else case.plan
+    assert plan is not None
+    report(ctx, plan)
+    if gh is not None:
+        try:
+            post_comment(ctx, gh, case, ctx.store.load().balances())
+        except AnteError as exc:
+            raise AnteError(
+                f"the journal is up to date but the comment on {issue.key} failed ({exc}); "
+                "re-run to retry (nothing will double)"
+            ) from None
+    return 0

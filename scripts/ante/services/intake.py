@@ -123,8 +123,9 @@ def on_event(ctx: Context, event: Path, *, dry_run: bool, push: bool) -> int:
     if dry_run:
         ctx.say(f"would update ante's comment on {facts.key} ({action})")
         return 0
-    # Events are rare: read the comments (unless there are none) rather than trust the note.
-    known = existing(gh, issue, None, 1 if count else 0)
+    # Events are rare: read the comments rather than trust the note or the payload's count
+    # (the award in the same job may have just written ante's comment).
+    known = existing(gh, issue, None, 1)
     said = intake_said(known)
     if intake_event.keeps_sweep_text(facts, said):
         text = said  # the sweep closed it and already said why

@@ -21,6 +21,7 @@ from ante.services.award import Case
 
 if TYPE_CHECKING:
     from ante.github.adapter import GitHubAdapter
+    from ante.github.types import Issue
 
 
 SYNC_FILE = "ledger/sync.yaml"
@@ -32,7 +33,7 @@ HEADER = (
 )
 
 
-OVERLAP = timedelta(minutes=10)  # GitHub's search index lags behind by a few minutes
+OVERLAP = timedelta(minutes=10)  # clock skew between runner and GitHub; seen twice is harmless
 
 
 REFRESH = timedelta(hours=24)  # a quiet repo still moves its cursor (one commit a day at most)
@@ -65,26 +66,27 @@ def start_of(ledger: Ledger, now: datetime) -> datetime:
     return datetime(first.year, first.month, first.day, tzinfo=now.tzinfo)
 
 
+def updated_issues(
+    gh: GitHubAdapter, repos: Sequence[str], ledger: Ledger, since: datetime
+) -> list[Issue]:
+    """Issues updated since `since` that concern chips: overhead-labelled now, or holding chips
+    in the journal (a removed label revokes). Read through the issues API, never search."""
+    held = {entry.ref for entry in ledger.entries if entry.kind in ("award", "revoke")}
+    names = {name.lower() for name in ledger.policy.awards} | {ledger.policy.overhead_label.lower()}
+    found: list[Issue] = []
+    for repo in repos:
+        for issue in gh.list_issues(repo, since=since):
+            if issue.url in held or any(label.lower() in names for label in issue.labels):
+                found.append(issue)
+    return found
+
+
 def query(repo: str, ledger: Ledger, since: datetime) -> str:
     labels = sorted({*ledger.policy.awards, ledger.policy.overhead_label}, key=str.lower)
     spelled = ",".join(
         f'"{label}"' if any(c in label for c in ' ,"') else label for label in labels
     )
     return f"repo:{repo} is:issue label:{spelled} updated:>={clock.utc_text(since)}"
-
-
-def vet(gh: GitHubAdapter, case: Case, ledger: Ledger) -> None:
-    """Settle who may earn: roles first (cached), the timeline only when they don't decide it."""
-    issue = case.issue
-    members = {login.lower() for login in ledger.members}
-    earners = [p.login for p in issue.assignees if not p.bot and p.login.lower() in members]
-    if issue.assignees and all(
-        gh.permission(issue.repo, login) in awards.TRUSTED_ROLES for login in earners
-    ):
-        case.provenance = Provenance(known=True)  # trusted earners: whoever labelled, it counts
-        case.trusted = frozenset(earners)
-        return
-    award.investigate(gh, case, ledger)
 
 
 def candidates(
@@ -103,14 +105,14 @@ def candidates(
             continue  # the journal has seen this very state
         case = Case(issue)
         if awards.worth(issue, ledger.policy) and not issue.assignees:
-            award.investigate(gh, case, ledger)  # search results don't say who closed it
+            award.investigate(gh, case, ledger)  # lists don't say who closed it
         wanted = awards.shares(issue, ledger.policy, ledger.members, case.provenance)
         hopeful = awards.reconcile(issue, ledger.policy, wanted, past, today)
         if not hopeful.changed:
             continue
         if case.timeline is None:
             if any(share.chips for share in wanted):
-                vet(gh, case, ledger)
+                award.investigate(gh, case, ledger)  # who applied the label decides
             else:
                 case.provenance = Provenance(known=True)  # nobody earns: nothing to vet
         cases.append(case)

@@ -23,6 +23,7 @@ from ante.files import backlog, gitrepo, rotations, tax_weeks
 from ante.files.journal import journal_text
 from ante.github.types import GitHubError, Pull
 from ante.render import templates
+from ante.services import status_file
 
 if TYPE_CHECKING:  # PyGithub is imported only by the runs that talk to GitHub
     from ante.github.adapter import GitHubAdapter
@@ -134,7 +135,7 @@ def push_branch(repo: Path, base: str, files: dict[str, str], branch: str, messa
 
 def _publish(ctx: Context, row: WeekMetrics, waived: dict[str, tuple[str, str]]) -> None:
     """Metrics and waivers go straight to main: they are records, not decisions to review."""
-    paths = [backlog.PATH, *(path for path, _ in waived.values())]
+    paths = [backlog.PATH, "STATUS.md", *(path for path, _ in waived.values())]
 
     def apply() -> str | None:
         changed = backlog.write(ctx.repo, backlog.record(backlog.load_history(ctx.repo), row))
@@ -146,6 +147,7 @@ def _publish(ctx: Context, row: WeekMetrics, waived: dict[str, tuple[str, str]])
                 changed = True
         if not changed:
             return None
+        status_file.write(ctx)  # every commit of ante's leaves STATUS.md matching its data
         weeks = ", ".join(sorted(waived))
         return f"ante: backlog metrics for {row.week}" + (
             f"; waived {weeks} (PR closed)" if waived else ""

@@ -110,7 +110,16 @@ CHECKS: list[Callable[[Context, str], list[Problem]]] = [  # (ctx, against)
     lambda ctx, _: rotations.check_files(ctx.repo),  # rotations/*.yaml and their history
     lambda ctx, _: check_cursor(ctx.repo),  # ledger/sync.yaml, the sync cursor
     lambda ctx, _: backlog.check_file(ctx.repo),  # ledger/metrics/backlog.yaml
+    lambda ctx, _: check_workflows(ctx),  # the workflows' filters and crons agree with the data
 ]
+
+
+def check_workflows(ctx: Context) -> list[Problem]:
+    from ante.files import workflows
+
+    if not ctx.store.policy_path.exists():
+        return []
+    return workflows.check_files(ctx.repo, ctx.store.policy(), rotations.load_rotations(ctx.repo))
 
 
 def check_all(ctx: Context, *, against: str, full: bool = False) -> None:

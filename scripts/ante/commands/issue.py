@@ -1,0 +1,37 @@
+"""`ante issue --event FILE [--push]`: all that one issue event needs, in one job.
+
+Pages an emergency, sweeps for open emergencies that have no page, awards or revokes chips and
+tells the reporter where the issue stands: what `ante emergency`, `ante emergency --sweep`,
+`ante award` and `ante intake` do one by one, for the price of one runner.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+from ante import flags
+from ante.context import Context
+from ante.services import issue_event
+
+
+@dataclass(frozen=True)
+class Options:
+    event: Path
+    push: bool
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> Options:
+        return cls(event=Path(args.event), push=args.push)
+
+
+def add_parser(sub: flags.Subparsers) -> None:
+    p = sub.add_parser("issue", help="one issue event: page, sweep, award, acknowledge")
+    flags.event(p, "the event payload (JSON; e.g. $GITHUB_EVENT_PATH)", required=True)
+    flags.push(p)
+    flags.runs(p, Options.parse, run)
+
+
+def run(opts: Options, ctx: Context) -> int:
+    return issue_event.handle(ctx, opts.event, push=opts.push)

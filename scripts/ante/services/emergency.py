@@ -1,0 +1,269 @@
+"""The work behind `ante emergency`: page the on-call for a `product-emergency` issue.
+
+Opened or labelled: assign the captain on call at that moment, mention the first-mate and show
+the escalation path (one comment, edited in place), and record the page as in-hours or
+out-of-hours in `ledger/pages/<YYYY>.yaml`. Closed: open a post-mortem issue from
+`templates/postmortem.md.j2`, assigned to the captain and linked both ways, and record it.
+Each happens once however often the event is delivered or re-run.
+
+The sweep (`sweep`) is the safety net for events GitHub never delivered (or a product repository
+that forwards none): one list request per repository and emergency label finds the open
+emergencies, and each that has no page yet is paged now. Every issue-event job runs it first, and
+so does the scheduled sync.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ante.clock import parse_instant
+from ante.context import Context
+from ante.errors import AnteError
+from ante.files import emergencies, gitrepo, rotations, yamlio
+from ante.files.emergencies import Page
+from ante.files.rotations import Roster
+from ante.github import payloads
+from ante.github.types import own_comment
+from ante.render import templates
+from ante.render.ics import role_title
+from ante.services import status_file
+
+POSTMORTEM_LABEL = "postmortem"
+PAGE_MARKER, LINK_MARKER = "emergency", "postmortem"
+
+
+@dataclass(frozen=True)
+class Emergency:
+    action: str
+    repo: str
+    number: int
+    title: str
+    url: str
+    labels: tuple[str, ...]
+    created: datetime
+    closed: datetime | None
+
+
+def read_event(path: Path) -> Emergency | None:
+    """The issue of an `issues` event, or None for any other event."""
+    payload = payloads.load_payload(path)
+    issue = payload.get("issue") if isinstance(payload, dict) else None
+    if not isinstance(issue, dict) or "pull_request" in issue:
+        return None
+    try:
+        return Emergency(
+            action=str(payload.get("action")),
+            repo=str(payload["repository"]["full_name"]),
+            number=int(issue["number"]),
+            title=str(issue.get("title") or ""),
+            url=str(issue["html_url"]),
+            labels=tuple(str(label["name"]) for label in issue.get("labels") or []),
+            created=parse_instant(str(issue["created_at"]), what="created_at"),
+            closed=parse_instant(issue["closed_at"], what="closed_at")
+            if issue.get("closed_at")
+            else None,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise AnteError(f"{path}: not an issues event ({exc}); nothing changed") from None
+
+
+def rotation_for(rosters: list[Roster], labels: tuple[str, ...]) -> Roster | None:
+    wanted = {label.lower() for label in labels}
+    return next(
+        (
+            r
+            for r in rosters
+            if r.config.emergency_label and r.config.emergency_label.lower() in wanted
+        ),
+        None,
+    )
+
+
+def new_page(ctx: Context, roster: Roster, event: Emergency) -> Page:
+    opened = event.created if event.action == "opened" else min(ctx.now, event.closed or ctx.now)
+    roles = rotations.roles_at(ctx.repo, roster, opened)
+    config = roster.config
+    mate = config.roles[1] if len(config.roles) > 1 else None
+    return Page(
+        issue=event.url,
+        number=event.number,
+        title=event.title,
+        rotation=roster.name,
+        opened=opened,
+        out_of_hours=not config.in_working_hours(opened),
+        captain=roles.get(config.captain_role),
+        first_mate=roles.get(mate) if mate else None,
+    )
+
+
+def page_comment(roster: Roster, page: Page) -> str:
+    config = roster.config
+    kind = "out-of-hours" if page.out_of_hours else "in-hours"
+    lines = [
+        f"**Product emergency: paging the on-call** ({kind} page, `{roster.name}` rotation)",
+        "",
+    ]
+    if page.captain:
+        lines.append(
+            f"- {role_title(config.captain_role)}: @{page.captain} (assigned): resolves it, "
+            "pulls in the first-mate or others when needed, and often writes a post-mortem."
+        )
+    else:
+        lines.append("- Nobody is captain right now: escalate to the managers below.")
+    if page.first_mate:
+        lines.append(
+            f"- {role_title(config.roles[1])}: @{page.first_mate}: please back the captain up."
+        )
+    path = [f"@{x}" for x in (page.captain, page.first_mate) if x]
+    if config.escalation:
+        path.append("managers " + ", ".join(f"@{m}" for m in config.escalation))
+    if path:
+        lines.append("- Escalation path: " + " → ".join(path))
+    lines += ["", "When this issue is closed, a post-mortem issue is opened for the captain."]
+    return "\n".join(lines)
+
+
+def page_github(ctx: Context, roster: Roster, event: Emergency, page: Page) -> None:
+    gh = ctx.github
+    if gh is None:
+        ctx.say(f"would assign @{page.captain} to #{event.number} and page the on-call (no token)")
+        return
+    issue = gh.issue(event.repo, event.number)
+    if page.captain and page.captain.lower() not in {a.lower() for a in issue.assignees}:
+        gh.edit_issue(event.repo, event.number, assignees=[*issue.assignees, page.captain])
+        ctx.say(f"assigned @{page.captain} to #{event.number}")
+    gh.upsert_comment(event.repo, event.number, PAGE_MARKER, page_comment(roster, page))
+
+
+def postmortem_github(ctx: Context, event: Emergency, page: Page) -> str | None:
+    """The post-mortem issue's URL: found if it exists, opened otherwise."""
+    gh = ctx.github
+    if gh is None:
+        ctx.say(f"would open a post-mortem issue for #{event.number} (no token)")
+        return None
+    tag = f"<!-- ante:postmortem-of {event.url} -->"
+    known = own_comment(gh.comments(event.repo, event.number), LINK_MARKER)
+    url = None
+    if known is not None:
+        url = next((w for w in known.body.split() if w.startswith("http")), None)
+    if url is None:  # ante's own issue, found by its key (never by search, which lags)
+        made_before = gh.find_keyed_issue(event.repo, tag, labels=[POSTMORTEM_LABEL])
+        url = made_before.url if made_before is not None else None
+    if url is None:
+        body = templates.render(
+            ctx.repo,
+            "postmortem.md.j2",
+            emergency=event.url,
+            number=event.number,
+            title=event.title,
+            opened=yamlio.scalar(page.opened),
+            closed=yamlio.scalar(page.closed) if page.closed else "",
+            out_of_hours=page.out_of_hours,
+            captain=page.captain,
+            first_mate=page.first_mate,
+            rotation=page.rotation,
+        )
+        made = gh.create_issue(
+            event.repo,
+            f"Post-mortem: {event.title}",
+            body + f"\n{tag}\n",
+            labels=[POSTMORTEM_LABEL],
+            assignees=[page.captain] if page.captain else [],
+        )
+        url = made.url
+        ctx.say(f"opened the post-mortem {url}")
+    gh.upsert_comment(event.repo, event.number, LINK_MARKER, f"Post-mortem: {url}")
+    return url
+
+
+def record(ctx: Context, page: Page) -> str | None:
+    """Add or update the page's record; the commit message, or None when it was already so."""
+    if not emergencies.save(ctx.repo, page):
+        return None
+    status_file.write(ctx)
+    return f"ante emergency: {'closed' if page.closed else 'page'} #{page.number}"
+
+
+def handle(ctx: Context, source: Path | None, *, push: bool) -> int:
+    """`ante emergency --event FILE`: page, or open the post-mortem, for one issue event."""
+    if source is None:
+        raise AnteError("no event: pass --event FILE or set GITHUB_EVENT_PATH")
+    event = read_event(source)
+    if event is None or event.action not in ("opened", "labeled", "reopened", "closed"):
+        ctx.say("not an issue being opened, labelled or closed: nothing to do")
+        return 0
+    roster = rotation_for(rotations.load_rotations(ctx.repo), event.labels)
+    if roster is None:
+        ctx.say(f"#{event.number} carries no rotation's emergency label: nothing to do")
+        return 0
+    return act(ctx, roster, event, push=push)
+
+
+def act(ctx: Context, roster: Roster, event: Emergency, *, push: bool) -> int:
+    known = emergencies.load_pages(ctx.repo, since=event.created)  # a page opens after its issue
+    page = emergencies.find(known, event.url) or new_page(ctx, roster, event)
+    if event.action == "closed":
+        page = page.model_copy(update={"closed": page.closed or event.closed or ctx.now})
+        if page.postmortem is None:
+            page = page.model_copy(update={"postmortem": postmortem_github(ctx, event, page)})
+    else:
+        page_github(ctx, roster, event, page)
+    if push:
+        result = gitrepo.publish(ctx.repo, lambda: record(ctx, page), ("ledger", "STATUS.md"))
+        ctx.say(result.message or "page already recorded")
+    else:
+        ctx.say(record(ctx, page) or "page already recorded")
+    return 0
+
+
+def repositories(ctx: Context) -> list[str]:
+    return ctx.repositories(ctx.store.policy() if ctx.store.policy_path.exists() else None)
+
+
+def unpaged(ctx: Context) -> list[tuple[Roster, Emergency]]:
+    """Open emergencies with no page yet: one list request per repository and label."""
+    gh = ctx.github
+    rosters = [r for r in rotations.load_rotations(ctx.repo) if r.config.emergency_label]
+    if gh is None or not rosters:
+        return []
+    found: list[tuple[Roster, Emergency]] = []
+    seen: set[str] = set()
+    labels = list(dict.fromkeys(str(r.config.emergency_label) for r in rosters))
+    for repo in repositories(ctx):
+        for label in labels:
+            for issue in gh.list_issues(repo, state="open", labels=[label], sort="created"):
+                if issue.url in seen:
+                    continue
+                seen.add(issue.url)
+                roster = rotation_for(rosters, issue.labels)
+                if roster is None:
+                    continue
+                event = Emergency(
+                    "opened",
+                    issue.repo,
+                    issue.number,
+                    issue.title,
+                    issue.url,
+                    issue.labels,
+                    issue.created_at,
+                    None,
+                )
+                found.append((roster, event))
+    if not found:
+        return []
+    oldest = min(event.created for _, event in found)
+    paged = {page.issue for page in emergencies.load_pages(ctx.repo, since=oldest)}
+    return [(roster, event) for roster, event in found if event.url not in paged]
+
+
+def sweep(ctx: Context, *, push: bool) -> int:
+    """Page every open emergency that has no page yet (its event was never delivered)."""
+    missed = unpaged(ctx)
+    for roster, event in missed:
+        ctx.say(f"{event.repo}#{event.number}: an open emergency with no page: paging now")
+        act(ctx, roster, event, push=push)
+    if not missed:
+        ctx.say("every open emergency has its page")
+    return 0
