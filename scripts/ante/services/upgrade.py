@@ -60,10 +60,29 @@ def plan(repo: Path, environ: Mapping[str, str]) -> list[Change]:
     if found != formats.CURRENT or not (repo / formats.FILE).is_file():
         changes.append(_change(repo, formats.FILE, formats.text(), "the data format"))
     pin = None if own else resources.action_pin(environ)
+    changes += _retired(repo)
     for rel, text in resources.team_files():
         after = text if pin is None else resources.pinned(text, pin)
         changes.append(_change(repo, rel, after, "ante's own file, as this release writes it"))
     return [c for c in changes if c.before != c.after]
+
+
+# ante's workflows that later releases replaced: removed when they are still ante's (they run
+# `ante`), so an upgraded team never runs both the old job and its replacement.
+RETIRED = {
+    ".github/workflows/award.yml": "replaced by issue.yml (one job per issue event)",
+    ".github/workflows/emergency.yml": "replaced by issue.yml (one job per issue event)",
+    ".github/workflows/intake.yml": "replaced by issue.yml and triage.yml (the Monday refresh)",
+}
+
+
+def _retired(repo: Path) -> list[Change]:
+    changes = []
+    for rel, why in RETIRED.items():
+        path = repo / rel
+        if path.is_file() and "run: ante " in _text(path):
+            changes.append(Change(rel, _text(path), None, why))
+    return changes
 
 
 def _change(repo: Path, rel: str, after: str | None, why: str) -> Change:
