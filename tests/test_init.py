@@ -35,7 +35,7 @@ def test_init_in_an_empty_clone_makes_a_clean_valid_team_repository(tmp_path: Pa
     files = _files(clone)
     assert not [f for f in files if f.split("/")[0] in DEVELOPMENT], files
     assert {"ante.yaml", "STATUS.md", "ledger/members.yaml", "ledger/policy.yaml"} <= files
-    assert ".github/workflows/award.yml" in files and ".github/dependabot.yml" in files
+    assert ".github/workflows/issue.yml" in files and ".github/dependabot.yml" in files
     assert git(clone, "status", "--porcelain") == ""
     assert git(clone, "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"
     assert run_ante(["--repo", str(clone), "validate"], env=ENV).code == 0

@@ -106,7 +106,7 @@ def test_the_wheel_carries_ante_s_files_and_spdx_metadata(dist: Path) -> None:
     (wheel,) = dist.glob("ante_overhead-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "ante/templates/STATUS.md.j2" in names
-    assert "ante/team/workflows/award.yml" in names
+    assert "ante/team/workflows/issue.yml" in names
     assert "ante/team/workflows/upgrade-check.yml" in names
     assert "ante/team/ISSUE_TEMPLATE/product-emergency.yml" in names
     assert "ante/team/dependabot.yml" in names
@@ -156,7 +156,7 @@ def test_installed_wheel_inits_validates_renders_and_demos(venv: Path, tmp_path:
         assert "Traceback" not in done.stderr, (args, done.stderr)
     team = tmp_path / "team"
     assert "| a |" in (team / "STATUS.md").read_text() or "@a" in (team / "STATUS.md").read_text()
-    award = (team / ".github/workflows/award.yml").read_text()
+    award = (team / ".github/workflows/issue.yml").read_text()
     assert (
         "uses: ante-team/ante/.github/actions/setup-ante@"
         f"0123456789abcdef0123456789abcdef01234567 # v{__version__}"

@@ -86,8 +86,10 @@ def test_a_0_1_0_repository_upgrades_with_balances_schedule_and_history_unchange
     assert not (repo / "templates").exists()  # unedited 0.1.0 copies: the package's are used
     assert not (repo / ".github" / "actions").exists()
     assert formats.read(repo) == formats.CURRENT
-    award = (repo / ".github/workflows/award.yml").read_text()
-    assert f"uses: ante-team/ante/.github/actions/setup-ante@{'a' * 40} # v{__version__}" in award
+    issue = (repo / ".github/workflows/issue.yml").read_text()
+    assert f"uses: ante-team/ante/.github/actions/setup-ante@{'a' * 40} # v{__version__}" in issue
+    for retired in ("award", "emergency", "intake"):  # replaced by issue.yml: never both
+        assert not (repo / f".github/workflows/{retired}.yml").exists()
     assert (repo / ".github/dependabot.yml").is_file()
     assert (repo / ".github/workflows/upgrade-check.yml").is_file()
 

@@ -16,6 +16,7 @@ def repo(tmp_path: Path) -> Path:
     target = tmp_path / "team"
     for part in ("ledger", "rotations", ".github"):
         shutil.copytree(ROOT / part, target / part)
+    shutil.copy(ROOT / "ante.yaml", target / "ante.yaml")
     return target
 
 
