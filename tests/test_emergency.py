@@ -114,9 +114,12 @@ def test_the_sweep_pages_open_emergencies_whose_event_never_came_once(
     there = github_fake.add_issue("o/product", title="API 500s", labels=["product-emergency"])
     github_fake.add_issue("o/product", title="A plain bug", labels=["bug"])
     sweep = ["--repo", str(team.workdir), "emergency", "--sweep", "--push"]
+    # GITHUB_TOKEN reaches only o/r: ante's App token reaches the product repository too
+    app = github_fake.app_token(["o/r", "o/product"], {"issues": "write", "contents": "write"})
+    env = {**github_env, "GITHUB_TOKEN": app.value, "ANTE_APP_CLIENT_ID": "Iv1.ante"}
 
     for _ in range(2):  # a second sweep finds every emergency paged and changes nothing
-        result = run_ante(sweep, env={"ANTE_NOW": NOW, **github_env})
+        result = run_ante(sweep, env={"ANTE_NOW": NOW, **env})
         assert result.code == 0, result.err
 
     pages = emergencies.load_pages(team.workdir)

@@ -477,3 +477,25 @@ def test_create_pull_after_a_502_returns_the_pull_that_was_made(
 
     assert [p.number for p in github_fake.pulls(R)] == [pull.number]
     assert github_fake.count("POST") == 1
+
+
+def test_a_transferred_issue_is_followed_and_keeps_its_old_address(
+    github_fake: FakeGitHub, github_env: dict[str, str]
+) -> None:
+    github_fake.add_repo("o/other")
+    number = github_fake.add_issue(R, title="Rotate the keys")
+    moved = github_fake.transfer_issue(R, number, "o/other")
+    app = github_fake.app_token([R, "o/other"], {"issues": "read"})
+    gh = _adapter({**github_env, "GITHUB_TOKEN": app.value}, timeout=5)
+
+    issue = gh.issue(R, number)
+
+    assert (issue.repo, issue.number, issue.title) == ("o/other", moved, "Rotate the keys")
+    assert issue.moved_from == f"https://github.com/{R}/issues/{number}"
+
+
+def test_a_deleted_issue_answers_gone(github_fake: FakeGitHub, gh: GitHubAdapter) -> None:
+    number = github_fake.add_issue(R)
+    github_fake.delete_issue(R, number)
+    with pytest.raises(IssueGone):
+        gh.issue(R, number)

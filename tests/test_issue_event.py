@@ -55,10 +55,15 @@ def test_an_unreachable_product_repository_fails_naming_credential_repo_and_perm
     policy = team.workdir / "ledger" / "policy.yaml"
     policy.write_text(policy.read_text() + "repositories: [o/secret]\n")
     git(team.workdir, "commit", "-qam", "a private product repository")
-    # o/secret is private and the token was never granted it: GitHub answers Not Found
-    github_fake.inject("GET", r"^/repos/o/secret/issues$", status=404, message="Not Found")
-    github_fake.inject("GET", r"^/repos/o/secret$", status=404, message="Not Found")
-    env = {**github_env, "GITHUB_ACTIONS": "true", "ANTE_APP_CLIENT_ID": "Iv1.abc"}
+    # o/secret is private and the App was never installed on it: GitHub answers Not Found
+    github_fake.add_repo("o/secret", private=True)
+    app = github_fake.app_token(["o/r"], {"issues": "write", "contents": "write"})
+    env = {
+        **github_env,
+        "GITHUB_TOKEN": app.value,
+        "GITHUB_ACTIONS": "true",
+        "ANTE_APP_CLIENT_ID": "Iv1.abc",
+    }
 
     result = run_ante(["--repo", str(team.workdir), "sync"], env={"ANTE_NOW": NOW, **env})
 
