@@ -84,6 +84,26 @@ def list_files(repo: Path, ref: str, folder: str) -> list[str]:
     return proc.stdout.split() if proc.returncode == 0 else []
 
 
+def changed_since(repo: Path, ref: str, folder: str) -> list[str]:
+    """Files under `folder` committed at `ref` that the working tree has changed or deleted.
+
+    One `git diff` (which compares by blob, not by reading every file in Python): what did
+    not change since `ref` needs no further look, however many years of files there are.
+    """
+    proc = git(
+        repo,
+        "diff",
+        "--name-only",
+        "--no-renames",
+        "--diff-filter=MDT",
+        ref,
+        "--",
+        folder,
+        check=False,
+    )
+    return proc.stdout.split() if proc.returncode == 0 else list_files(repo, ref, folder)
+
+
 def branch(repo: Path) -> str:
     return git(repo, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
 

@@ -37,7 +37,7 @@ def check_append_only(ctx: Context, against: str) -> list[Problem]:
     if not ref or not gitrepo.is_repo(ctx.repo) or not gitrepo.has_commits(ctx.repo, ref):
         return []
     problems: list[Problem] = []
-    for rel in gitrepo.list_files(ctx.repo, ref, "ledger/journal"):
+    for rel in gitrepo.changed_since(ctx.repo, ref, "ledger/journal"):
         if not rel.endswith(".yaml"):
             continue
         committed = gitrepo.show(ctx.repo, ref, rel) or ""
