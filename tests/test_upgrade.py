@@ -178,3 +178,11 @@ def test_team_workflows_pass_zizmor_and_actionlint(tmp_path: Path) -> None:
         check=False,
     )
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_a_malformed_format_file_is_named_with_its_line(tmp_path: Path) -> None:
+    repo = _old_team(tmp_path)
+    assert _ante(repo, "upgrade")[0] == 0
+    (repo / "ante.yaml").write_text("# ours\nformat: two\n")
+    code, _, err = _ante(repo, "status")
+    assert code == 1 and "ante.yaml:2:1:" in err and "Traceback" not in err

@@ -10,32 +10,33 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from ante import __version__, clock
-from ante.context import Context
+from ante import __version__
 from ante.errors import AnteError, DataError, UsageError
 
 # One module per command under ante.commands: add_parser(sub) declares its arguments and binds
-# them (flags.runs) to its Options and its run(options, ctx).
-COMMANDS = (
-    "init",
-    "validate",
-    "balance",
-    "status",
-    "refresh",
-    "demo",
-    "award",
-    "issue",
-    "sync",
-    "rotation",
-    "handoff",
-    "shifts",
-    "emergency",
-    "tax",
-    "simulate",
-    "intake",
-    "triage",
-    "upgrade",
-)
+# them (flags.runs) to its Options and its run(options, ctx). Here, each command's one-line
+# summary for `ante --help`, which lists them without importing any (the same words as its
+# add_parser's help; a test keeps them equal).
+COMMANDS: dict[str, str] = {
+    "init": "make a team repository (new, empty or an existing clone)",
+    "validate": "check every data file (path:line:col: message)",
+    "balance": "chip balances (derived from the journal)",
+    "status": "render STATUS.md from templates/STATUS.md.j2",
+    "refresh": "grant new members their chips and re-render STATUS.md",
+    "demo": "offline demo: a sandbox team repo lives through a quarter",
+    "award": "apply one `issues` event: award or revoke chips",
+    "issue": "one issue event: page, sweep, award, acknowledge",
+    "sync": "award chips for overhead issues whose events were missed",
+    "rotation": "the on-call schedule; `rotation ics [NAME]` writes the calendar feed",
+    "handoff": "the weekly on-call handoff (records, calendar, issue)",
+    "shifts": "served on-call shifts per person and the amount owed",
+    "emergency": "page the on-call for a product-emergency issue event",
+    "tax": "the weekly chip tax (a pull request the team reviews)",
+    "simulate": "compare tax policies over a simulated team",
+    "intake": "acknowledge overhead issues with an expected pickup window",
+    "triage": "sweep stale overhead issues: ask, then close as not planned",
+    "upgrade": "migrate data and ante's own files to this release",
+}
 # Commands that run on data in an older format (or on none): the rest refuse it (files/formats).
 ANY_FORMAT = frozenset({"init", "upgrade", "demo"})
 
@@ -47,15 +48,29 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The parser; with `only`, just that command's (its module alone is imported: faster)."""
+def build_parser(only: str | None = None, *, full: bool = False) -> argparse.ArgumentParser:
+    """The parser; with `only`, just that command's (its module alone is imported: faster).
+
+    Without `only`, the commands are listed from COMMANDS without importing their modules
+    (`ante --help`, a usage error); `full` imports every command's own parser.
+    """
+    light = only is None and not full
+    width = max(map(len, COMMANDS)) + 2
+    listing = "".join(f"  {name:<{width}}{summary}\n" for name, summary in COMMANDS.items())
     parser = _Parser(
         prog="ante",
         description="Run the team's Overhead chip economy and on-call rotations from this repo.",
+        epilog=f"commands:\n{listing}\n`ante COMMAND --help` for one command's options."
+        if light
+        else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"ante {__version__}")
     parser.add_argument("--repo", default=".", help="the team repository (default: .)")
     parser.add_argument("--now", help="pin the clock (ISO-8601); also ANTE_NOW")
+    if light:  # the list alone: no command module, no subparser is built
+        parser.add_argument("command", metavar="COMMAND", choices=list(COMMANDS))
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in (only,) if only else COMMANDS:
@@ -80,6 +95,9 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
     env = dict(os.environ if environ is None else environ)
     words = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(requested(words)).parse_args(words)
+    from ante import clock
+    from ante.context import Context
+
     try:
         ctx = Context(repo=Path(args.repo), now=clock.now(args.now, env), environ=env)
         if args.command not in ANY_FORMAT:

@@ -14,11 +14,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ante.core.models import Policy
 from ante.errors import Problem
-from ante.files.journal import Store
 
 if TYPE_CHECKING:
+    from ante.core.models import Policy
+    from ante.files.journal import Store
     from ante.github.adapter import GitHubAdapter
 
 
@@ -60,6 +60,8 @@ class Context:
 
     @cached_property
     def store(self) -> Store:
+        from ante.files.journal import Store  # pydantic and YAML: only for commands that read
+
         return Store(self.repo)
 
     @cached_property

@@ -13,10 +13,12 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ante import flags
-from ante.context import Context
-from ante.services import award
+
+if TYPE_CHECKING:
+    from ante.context import Context
 
 
 @dataclass(frozen=True)
@@ -37,4 +39,6 @@ def add_parser(sub: flags.Subparsers) -> None:
 
 
 def run(opts: Options, ctx: Context) -> int:
+    from ante.services import award  # loaded when the command runs, not at start-up
+
     return award.on_event(ctx, opts.event, push=opts.push)

@@ -8,13 +8,11 @@ an older ante refuses a newer one.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from ante import __version__
-from ante.errors import AnteError
-from ante.files import yamlio
+from ante.errors import AnteError, DataError, Problem
 
 FILE = "ante.yaml"
 CURRENT = 2
@@ -22,9 +20,9 @@ CURRENT = 2
 INTRODUCED = {1: "0.1.0", 2: "0.2.0"}
 
 
-class Marker(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    format: int = Field(ge=1)
+# Read by every command before anything else, so without YAML or pydantic: one `format: N`
+# line, comments and blank lines around it, nothing else.
+_LINE = re.compile(r"^format:[ \t]*([1-9][0-9]{0,3})[ \t]*(?:#.*)?$")
 
 
 def text(version: int = CURRENT) -> str:
@@ -44,7 +42,23 @@ def read(repo: Path) -> int:
     path = repo / FILE
     if not path.is_file():
         return 1
-    return yamlio.load(path, Marker, repo).format
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise DataError(Problem(FILE, None, None, f"not UTF-8 text: {exc.reason}")) from None
+    found: int | None = None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _LINE.match(line)
+        if match is None or found is not None:
+            raise DataError(
+                Problem(FILE, number, 1, "expected one line `format: N` (N a whole number)")
+            )
+        found = int(match.group(1))
+    if found is None:
+        raise DataError(Problem(FILE, None, None, "missing `format: N`"))
+    return found
 
 
 def require_current(repo: Path) -> None:
