@@ -186,3 +186,22 @@ def test_a_malformed_format_file_is_named_with_its_line(tmp_path: Path) -> None:
     (repo / "ante.yaml").write_text("# ours\nformat: two\n")
     code, _, err = _ante(repo, "status")
     assert code == 1 and "ante.yaml:2:1:" in err and "Traceback" not in err
+
+
+def test_the_pin_dependabot_set_for_this_version_is_kept(tmp_path: Path) -> None:
+    """However the new ante was installed, the bump's pin for its own version is the one."""
+    repo = _old_team(tmp_path)
+    assert _ante(repo, "upgrade")[0] == 0
+    bumped = "c" * 40
+    for path in (repo / ".github/workflows").glob("*.yml"):
+        path.write_text(path.read_text().replace("a" * 40, bumped))
+    unstamped = {k: v for k, v in ENV.items() if k != "ANTE_ACTION_REF"}
+    result = run_ante(["--repo", str(repo), "upgrade", "--check"], env=unstamped)
+    assert result.code == 0, result.out + result.err
+    old = (repo / ".github/workflows/sync.yml").read_text().replace(f"# v{__version__}", "# v0.1.9")
+    (repo / ".github/workflows/sync.yml").write_text(old)
+    result = run_ante(["--repo", str(repo), "upgrade", "--check"], env=unstamped)
+    assert (
+        result.code == 1
+        and f"+      - uses: ante-team/ante/.github/actions/setup-ante@{bumped}" in result.out
+    )

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 import shutil
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ante import resources
+from ante import __version__, resources
 from ante.files import formats, yamlio
 
 # Files ante 0.1.0 copied into every team repository, by content: removed by the step to format
@@ -40,6 +41,12 @@ COPIED_BY_0_1_0 = {
 }
 
 
+_PIN = re.compile(
+    rf"uses: (?P<repo>[\w.-]+/[\w.-]+)/{re.escape(resources.SETUP_ACTION)}@(?P<ref>[0-9a-f]{{40}})"
+    r" # v(?P<version>\S+)"
+)
+
+
 @dataclass(frozen=True)
 class Change:
     path: str
@@ -59,7 +66,7 @@ def plan(repo: Path, environ: Mapping[str, str]) -> list[Change]:
         changes += _from_format_1(repo)
     if found != formats.CURRENT or not (repo / formats.FILE).is_file():
         changes.append(_change(repo, formats.FILE, formats.text(), "the data format"))
-    pin = None if own else resources.action_pin(environ)
+    pin = None if own else (_current_pin(repo) or resources.action_pin(environ))
     changes += _retired(repo)
     for rel, text in resources.team_files():
         after = text if pin is None else resources.pinned(text, pin)
@@ -83,6 +90,22 @@ def _retired(repo: Path) -> list[Change]:
         if path.is_file() and "run: ante " in _text(path):
             changes.append(Change(rel, _text(path), None, why))
     return changes
+
+
+def _current_pin(repo: Path) -> resources.ActionPin | None:
+    """The pin the repository's workflows already hold for this version (Dependabot's bump).
+
+    A release-bump pull request moves every `uses: .../setup-ante@<sha> # vX.Y.Z` to the new
+    release; that ante, however it was installed, keeps the pin it finds for its own version.
+    """
+    folder = repo / ".github" / "workflows"
+    if not folder.is_dir():
+        return None
+    for path in sorted(folder.glob("*.yml")):
+        found = _PIN.search(path.read_text(encoding="utf-8", errors="replace"))
+        if found and found["version"] == __version__:
+            return resources.ActionPin(ref=found["ref"], repo=found["repo"])
+    return None
 
 
 def _change(repo: Path, rel: str, after: str | None, why: str) -> Change:
