@@ -129,3 +129,23 @@ def test_the_sweep_pages_open_emergencies_whose_event_never_came_once(
         assert github_fake.issue(repo, number).assignees
     assert github_fake.count("GET", "/search") == 0
     assert "every open emergency has its page" in result.out
+
+
+def test_the_sweep_opens_the_post_mortem_of_a_page_whose_close_was_missed(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict[str, str]
+) -> None:
+    github_fake.now = datetime(2026, 11, 21, 23, 30, tzinfo=UTC)
+    number = github_fake.add_issue("o/r", title="Checkout is down", labels=["product-emergency"])
+    sweep = ["--repo", str(team.workdir), "emergency", "--sweep", "--push"]
+    assert run_ante(sweep, env={"ANTE_NOW": NOW, **github_env}).code == 0  # paged
+    github_fake.close_issue("o/r", number)  # ... and its `closed` event never came
+
+    for _ in range(2):
+        result = run_ante(sweep, env={"ANTE_NOW": NOW, **github_env})
+        assert result.code == 0, result.err
+
+    postmortems = [i for i in github_fake.issues("o/r") if "postmortem" in i.labels]
+    assert len(postmortems) == 1
+    [page] = emergencies.load_pages(team.workdir)
+    assert page.closed is not None
+    assert page.postmortem and page.postmortem.endswith(f"/issues/{postmortems[0].number}")

@@ -15,17 +15,18 @@ so does the scheduled sync.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from ante.clock import parse_instant
 from ante.context import Context
+from ante.core.issue_url import issue_ref
 from ante.errors import AnteError
 from ante.files import emergencies, gitrepo, rotations, yamlio
 from ante.files.emergencies import Page
 from ante.files.rotations import Roster
 from ante.github import payloads
-from ante.github.types import own_comment
+from ante.github.types import IssueGone, own_comment
 from ante.render import templates
 from ante.render.ics import role_title
 from ante.services import status_file
@@ -222,8 +223,8 @@ def repositories(ctx: Context) -> list[str]:
     return ctx.repositories(ctx.store.policy() if ctx.store.policy_path.exists() else None)
 
 
-def unpaged(ctx: Context) -> list[tuple[Roster, Emergency]]:
-    """Open emergencies with no page yet: one list request per repository and label."""
+def open_emergencies(ctx: Context) -> list[tuple[Roster, Emergency]]:
+    """Every open emergency: one list request per repository and emergency label."""
     gh = ctx.github
     rosters = [r for r in rotations.load_rotations(ctx.repo) if r.config.emergency_label]
     if gh is None or not rosters:
@@ -234,12 +235,10 @@ def unpaged(ctx: Context) -> list[tuple[Roster, Emergency]]:
     for repo in repositories(ctx):
         for label in labels:
             for issue in gh.list_issues(repo, state="open", labels=[label], sort="created"):
-                if issue.url in seen:
+                roster = rotation_for(rosters, issue.labels)
+                if issue.url in seen or roster is None:
                     continue
                 seen.add(issue.url)
-                roster = rotation_for(rosters, issue.labels)
-                if roster is None:
-                    continue
                 event = Emergency(
                     "opened",
                     issue.repo,
@@ -251,19 +250,61 @@ def unpaged(ctx: Context) -> list[tuple[Roster, Emergency]]:
                     None,
                 )
                 found.append((roster, event))
-    if not found:
+    return found
+
+
+RECENT = timedelta(days=90)  # pages older than this are not looked after by the sweep
+
+
+def unclosed(ctx: Context, still_open: set[str]) -> list[tuple[Roster, Emergency]]:
+    """Pages whose emergency is no longer open but which never saw it close (the `closed` event
+    was missed): their post-mortem is still owed. One read per such page; usually none."""
+    gh = ctx.github
+    rosters = {r.name: r for r in rotations.load_rotations(ctx.repo)}
+    if gh is None:
         return []
-    oldest = min(event.created for _, event in found)
-    paged = {page.issue for page in emergencies.load_pages(ctx.repo, since=oldest)}
-    return [(roster, event) for roster, event in found if event.url not in paged]
+    owed: list[tuple[Roster, Emergency]] = []
+    for page in emergencies.load_pages(ctx.repo, since=ctx.now - RECENT):
+        roster = rosters.get(page.rotation)
+        if page.closed is not None or page.issue in still_open or roster is None:
+            continue
+        ref = issue_ref(page.issue)
+        if ref is None:
+            continue
+        try:
+            issue = gh.issue(*ref)
+        except IssueGone:
+            continue
+        if issue.state != "closed" or issue.moved_from:
+            continue
+        event = Emergency(
+            "closed",
+            issue.repo,
+            issue.number,
+            issue.title,
+            issue.url,
+            issue.labels,
+            issue.created_at,
+            issue.closed_at,
+        )
+        owed.append((roster, event))
+    return owed
 
 
 def sweep(ctx: Context, *, push: bool) -> int:
-    """Page every open emergency that has no page yet (its event was never delivered)."""
-    missed = unpaged(ctx)
+    """Page every open emergency that has no page yet (its event was never delivered), and open
+    the post-mortem of every paged emergency whose close was missed."""
+    found = open_emergencies(ctx)
+    oldest = min((event.created for _, event in found), default=ctx.now)
+    paged = {page.issue for page in emergencies.load_pages(ctx.repo, since=oldest)}
+    missed = [(roster, event) for roster, event in found if event.url not in paged]
     for roster, event in missed:
         ctx.say(f"{event.repo}#{event.number}: an open emergency with no page: paging now")
         act(ctx, roster, event, push=push)
-    if not missed:
-        ctx.say("every open emergency has its page")
+    owed = unclosed(ctx, {event.url for _, event in found})
+    for roster, event in owed:
+        ctx.say(f"{event.repo}#{event.number}: closed without its post-mortem: opening it now")
+        act(ctx, roster, event, push=push)
+    if not missed and not owed:
+        ctx.say("every open emergency has its page, every closed one its post-mortem")
     return 0
