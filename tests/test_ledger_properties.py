@@ -132,6 +132,18 @@ def _grant(login: str, day: date) -> Entry:
     )
 
 
+def _bonus(login: str, year: int) -> Entry:
+    return Entry(
+        id=f"adj:{year}",
+        date=date(year, 6, 1),
+        kind="adjust",
+        member=login,
+        delta=1,
+        ref="manual",
+        reason="test",
+    )
+
+
 def _store(root: Path) -> Store:
     (root / "ledger").mkdir(parents=True)
     lines = "".join(f"  - login: {m}\n    joined: 2025-01-01\n" for m in LOGINS)
@@ -189,16 +201,7 @@ def test_validate_trusts_closed_years_by_their_seal_and_still_catches_an_old_edi
     ledger = store.load()
     store.append(ledger, [_grant("alice", date(2025, 12, 30)), _grant("bob", date(2025, 12, 31))])
     for year in (2026, 2027, 2028):
-        bonus = Entry(
-            id=f"adj:{year}",
-            date=date(year, 6, 1),
-            kind="adjust",
-            member="alice",
-            delta=1,
-            ref="manual",
-            reason="test",
-        )
-        store.append(store.load(), [bonus])
+        store.append(store.load(), [_bonus("alice", year)])  # opens `year`
     assert store.periods() == [2025, 2026, 2027, 2028]
     assert store.load_checked().balances() == store.load(full=True).balances()
     oldest = store.journal_dir / "2025" / "entries.yaml"
@@ -226,16 +229,7 @@ def test_entries_about_an_old_issue_parse_only_the_years_that_mention_it(tmp_pat
     )
     store.append(store.load(), [_grant("alice", date(2025, 11, 30)), award])
     for year in (2026, 2027):
-        bonus = Entry(
-            id=f"adj:{year}",
-            date=date(year, 6, 1),
-            kind="adjust",
-            member="bob",
-            delta=1,
-            ref="manual",
-            reason="test",
-        )
-        store.append(store.load(), [bonus])
+        store.append(store.load(), [_bonus("bob", year)])  # opens `year`
     found = store.entries_about({url}, [2025, 2026])
     assert [e.id for e in found[url]] == ["award:o/r#7:alice:1"]
     untouched = store.journal_dir / "2026" / "entries.yaml"
