@@ -2,7 +2,7 @@
 
 Two of the Overhead principles are not about chips: tell reporters promptly where their issue
 stands (and keep them informed until it is resolved), and filter the noise out of the backlog.
-This module decides; `commands/intake.py` and `commands/triage.py` read GitHub, carry the
+This module decides; `services/intake.py` and `commands/triage.py` read GitHub, carry the
 decisions out and record them.
 
 "Last activity" must not count ante's own writes (the stale action's known pitfall: its own
@@ -11,6 +11,9 @@ comment resets the clock). ante remembers, per open overhead issue, when it last
 issue updated after ante's write was touched by someone else; otherwise its last activity is
 still the remembered one. So the sweep needs no per-issue reads: a search result's `updated_at`
 is enough.
+
+Size: the estimate, the notes and the sweep and refresh plans share `Note` and the issue
+protocol, and each is short; apart they would only import each other.
 """
 
 from __future__ import annotations

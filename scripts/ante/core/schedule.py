@@ -9,6 +9,9 @@
   preferring people who were not on call the week before. With everyone available this is a
   strict rotation, so shift counts differ by at most one.
 - Overrides are applied last, splitting a week into segments where someone covers.
+
+Size: one algorithm (weeks, assignment, overrides, conflicts, served shifts) whose steps share
+private helpers; split, its invariants would span files.
 """
 
 from __future__ import annotations

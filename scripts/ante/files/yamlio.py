@@ -4,6 +4,9 @@ Reading is fast (libyaml when present); only when something is wrong is the file
 again with positions, to name the exact line and column. Writing never reformats a file a
 person owns: tool-written files are emitted by `dump_*` in one stable spelling, and edits to
 people's files are line-level appends.
+
+Size: the line-aware reader, the fast journal reader and the writer must agree on one
+spelling of YAML, so they stay side by side.
 """
 
 from __future__ import annotations

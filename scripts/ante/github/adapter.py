@@ -16,6 +16,9 @@ A refusal that is not a rate limit (401, 403, a private repository's 404) is a `
 naming the credential, the repository and the permission it lacks. A transferred issue (301) is
 followed and reported at its new address (`Issue.moved_from` keeps the old one); a deleted one
 (410) is `IssueGone`.
+
+Size: one class with one method per GitHub call ante makes, their converters and the rate-limit
+rules: the one door stays one file (the values it returns are in `types.py`).
 """
 
 from __future__ import annotations

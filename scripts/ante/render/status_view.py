@@ -4,6 +4,8 @@
 whose data does not exist (no rotation file yet, no recorded metrics) is None and the template
 leaves it out. Everything relative to `now` is quantised to the week or the month, so the same
 data renders the same file all week long.
+
+Size: one short function per section of STATUS.md, and `view`, which calls them all.
 """
 
 from __future__ import annotations
