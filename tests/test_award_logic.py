@@ -36,7 +36,7 @@ def issue(**changes: object) -> IssueFacts:
         created_at=T0 - timedelta(days=3),
         updated_at=T0,
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, **changes)  # type: ignore[arg-type]  # IssueFacts fields, loosely typed
 
 
 def plan_for(

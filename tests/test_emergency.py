@@ -28,7 +28,7 @@ def event(tmp: Path, action: str, number: int, **extra: object) -> dict[str, str
         title="Checkout is down",
         labels=["product-emergency"],
         label="product-emergency" if action == "labeled" else None,
-        **extra,  # type: ignore[arg-type]
+        **extra,  # type: ignore[arg-type]  # issues_event's own keywords, passed through
     )
     payload["issue"]["created_at"] = SATURDAY_NIGHT
     return event_env(tmp, f"issues-{action}", payload)

@@ -460,7 +460,8 @@ def test_pull_request_lifecycle(github_fake: FakeGitHub, gh: GitHubAdapter) -> N
         "ante/rotation",
         "main",
     )
-    assert github_fake.pulls(R)[0].pull.requested_reviewers == ["alice"]  # type: ignore[union-attr]
+    reviewers = github_fake.pulls(R)[0].pull.requested_reviewers  # type: ignore[union-attr]  # a PR
+    assert reviewers == ["alice"]
     assert len(github_fake.pulls(R)) == 1
     assert gh.issue(R, pull.number).is_pull
 

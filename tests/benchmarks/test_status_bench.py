@@ -11,6 +11,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def history(repo: Path, logins: list[str], years: int = 10) -> None:
     (repo / "ledger" / "journal" / "2026" / "tax-2026-W47.yaml").write_text(tax)
 
 
-def median_ms(action, runs: int = 5) -> float:  # type: ignore[no-untyped-def]
+def median_ms(action: Callable[[], object], runs: int = 5) -> float:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
