@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 from ante.context import Context
 from ante.core import awards, comment
 from ante.core.awards import IssueFacts, Person, Plan, Provenance
+from ante.core.issue_url import named_issue
 from ante.core.ledger import Ledger
 from ante.core.models import Entry
 from ante.errors import AnteError
@@ -43,9 +43,6 @@ class Case:
     plan: Plan | None = None
 
 
-ISSUE_REF = re.compile(r"^(?:https?://[^/]+/)?(?P<repo>[\w.-]+/[\w.-]+)(?:#|/issues/)(?P<n>\d+)$")
-
-
 def read_event(path: Path, ctx: Context) -> tuple[str, IssueFacts]:
     """The action and issue of an `issues` event, or of one forwarded or named by hand."""
     payload = payloads.load_payload(path)
@@ -59,12 +56,12 @@ def read_event(path: Path, ctx: Context) -> tuple[str, IssueFacts]:
 
 def fetch_issue(ctx: Context, ref: object) -> IssueFacts:
     """`owner/repo#12` or the issue's URL, as GitHub has it now (workflow_dispatch)."""
-    found = ISSUE_REF.match(str(ref or "").strip())
+    found = named_issue(str(ref or ""))
     if found is None:
         raise AnteError(f"input `issue`: expected owner/repo#12 or an issue URL, got {ref!r}")
     if ctx.github is None:
         raise AnteError("applying an issue by name needs GITHUB_TOKEN; nothing changed")
-    return facts_from_issue(ctx.github.issue(found["repo"], int(found["n"])))
+    return facts_from_issue(ctx.github.issue(*found))
 
 
 def facts_from_issue(issue: Issue) -> IssueFacts:
