@@ -34,8 +34,9 @@ install() {
     fi
     rm -rf "$VENV"
     "$uv" venv --quiet --python "$PYTHON" "$VENV"
-    "$uv" pip install --quiet --python "$VENV/bin/python" --require-hashes -r "$SOURCE/requirements.lock"
-    "$uv" pip install --quiet --python "$VENV/bin/python" --no-deps "$SOURCE"
+    # Compiled to bytecode here, once, so the cached environment starts fast in every job.
+    "$uv" pip install --quiet --compile-bytecode --python "$VENV/bin/python" --require-hashes -r "$SOURCE/requirements.lock"
+    "$uv" pip install --quiet --compile-bytecode --python "$VENV/bin/python" --no-deps "$SOURCE"
     rm -rf "$VENV.uv"
     "$VENV/bin/ante" --version
 }
