@@ -165,3 +165,51 @@ def test_a_bad_cursor_is_reported_with_its_line(team: TeamRemote) -> None:
     (team.workdir / "ledger/sync.yaml").write_text("cursor: someday\n")
     result = run_ante(["--repo", str(team.workdir), "validate", "--against", ""])
     assert result.code == 1 and "ledger/sync.yaml:1" in result.err
+
+
+def test_a_renamed_repository_keeps_its_issues_journal_address(team: TeamRemote) -> None:
+    """GitHub answers a renamed repository's list at its new name; the chips stay booked."""
+    from ante.github.types import Issue
+    from ante.services import sync as sync_service
+
+    ctx = Context(repo=team.workdir, now=datetime(2026, 11, 18, 12, tzinfo=UTC), environ={})
+    ledger = ctx.store.load()
+    old = "https://github.com/o/app/issues/7"
+    entry = Entry(
+        id="award:o/app#7:alice:1",
+        date=datetime(2026, 11, 18).date(),
+        kind="award",
+        member="alice",
+        delta=1,
+        ref=old,
+        reason="closed as completed",
+        at=datetime(2026, 11, 18, 9, tzinfo=UTC),
+    )
+    ctx.store.append(ledger, [entry])
+    ledger = ctx.store.load()
+    moment = datetime(2026, 11, 18, 10, tzinfo=UTC)
+    renamed = Issue(
+        "o/app2",
+        7,
+        "Keys",
+        "",
+        "closed",
+        "completed",
+        ("overhead",),
+        "bob",
+        ("alice",),
+        moment,
+        moment,
+        moment,
+        None,
+        False,
+        "https://github.com/o/app2/issues/7",
+    )
+
+    class Listing:  # what GitHub answers for o/app once it is called o/app2
+        def list_issues(self, repo: str, *, since: datetime) -> tuple[Issue, ...]:
+            return (renamed,)
+
+    [found] = sync_service.updated_issues(Listing(), ["o/app"], ledger, moment)  # type: ignore[arg-type]
+    assert found.moved_from == old
+    assert sync_service.facts_keyed(found, ledger).url == old  # no second award for it

@@ -13,10 +13,12 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ante import flags
-from ante.context import Context
-from ante.services import emergency
+
+if TYPE_CHECKING:
+    from ante.context import Context
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ def add_parser(sub: flags.Subparsers) -> None:
 
 
 def run(opts: Options, ctx: Context) -> int:
+    from ante.services import emergency  # loaded when the command runs, not at start-up
+
     if opts.sweep:
         return emergency.sweep(ctx, push=opts.push)
     source = opts.event or (Path(ctx.settings.event_path) if ctx.settings.event_path else None)

@@ -27,6 +27,7 @@ from ante.services.sync import (
     OVERLAP,
     REFRESH,
     candidates,
+    facts_keyed,
     publish,
     read_cursor,
     start_of,
@@ -64,7 +65,7 @@ def run(opts: Options, ctx: Context) -> int:
         return 0
     cursor = read_cursor(ctx.repo)
     since = opts.since or cursor or start_of(ledger, ctx.now)
-    found = [award.facts_from_issue(item) for item in updated_issues(gh, repos, ledger, since)]
+    found = [facts_keyed(item, ledger) for item in updated_issues(gh, repos, ledger, since)]
     earlier = award.earlier_history(ctx, ledger, found)
     cases = candidates(gh, ledger, found, earlier, ctx.now.date())
     # The list reads current state, so everything updated before the run started is seen; the

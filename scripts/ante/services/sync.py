@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,15 +71,33 @@ def updated_issues(
     gh: GitHubAdapter, repos: Sequence[str], ledger: Ledger, since: datetime
 ) -> list[Issue]:
     """Issues updated since `since` that concern chips: overhead-labelled now, or holding chips
-    in the journal (a removed label revokes). Read through the issues API, never search."""
+    in the journal (a removed label revokes). Read through the issues API, never search. A
+    repository renamed since (GitHub answers at its new name) keeps its issues' journal address
+    as `moved_from`, so a rename never awards twice."""
     held = {entry.ref for entry in ledger.entries if entry.kind in ("award", "revoke")}
     names = {name.lower() for name in ledger.policy.awards} | {ledger.policy.overhead_label.lower()}
     found: list[Issue] = []
     for repo in repos:
-        for issue in gh.list_issues(repo, since=since):
-            if issue.url in held or any(label.lower() in names for label in issue.labels):
+        for listed in gh.list_issues(repo, since=since):
+            issue = listed
+            if listed.repo.lower() != repo.lower():
+                old = listed.url.replace(f"/{listed.repo}/issues/", f"/{repo}/issues/")
+                issue = replace(listed, moved_from=old)
+            if (
+                issue.url in held
+                or issue.moved_from in held
+                or any(label.lower() in names for label in issue.labels)
+            ):
                 found.append(issue)
     return found
+
+
+def facts_keyed(issue: Issue, ledger: Ledger) -> IssueFacts:
+    """The issue as award facts, under the address its chips were booked at."""
+    facts = award.facts_from_issue(issue)
+    if issue.moved_from and ledger.entries_for(issue.moved_from):
+        return replace(facts, url=issue.moved_from)
+    return facts
 
 
 def query(repo: str, ledger: Ledger, since: datetime) -> str:
