@@ -242,7 +242,10 @@ def matches(on: Any, event: Event) -> bool:
     if types and action not in types:
         return False
     if event.name == "push" and isinstance(spec, dict):
-        branch = str(event.payload.get("ref", "")).removeprefix("refs/heads/")
+        ref = str(event.payload.get("ref", ""))
+        branch = ref.removeprefix("refs/heads/")
+        if ref.startswith("refs/heads/") and "tags" in spec and "branches" not in spec:
+            return False  # a workflow for tag pushes only
         if spec.get("branches") and branch not in spec["branches"]:
             return False
         changed = event.payload.get("changed", [])
