@@ -11,7 +11,7 @@ from testbed.fakegithub import FakeGitHub
 from testbed.gitbed import TeamRemote, git
 from testbed.payloads import event_env, issues_event
 
-NOW = "2026-11-22T00:00:00Z"
+NOW = "2026-11-21T23:35:00Z"  # five minutes after the page: nothing is due to escalate yet
 SATURDAY_NIGHT = "2026-11-21T23:30:00Z"  # out of working hours; alice is captain, bob first-mate
 
 

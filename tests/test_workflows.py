@@ -106,6 +106,10 @@ def test_each_issue_has_its_own_queue_and_batch_jobs_their_own_groups() -> None:
                     job["concurrency"],
                 )
     issue_group, issue = groups.pop("issue/issue")
+    # The escalation watcher stays with one emergency: keyed by that issue too, its own queue.
+    watch_group, watch = groups.pop("escalate/watch")
+    assert "github.event.issue.html_url" in watch_group and watch_group != issue_group
+    assert not watch.get("cancel-in-progress")
     assert "github.event.issue.html_url" in issue_group  # keyed by the subject
     assert "client_payload.issue.html_url" in issue_group  # forwarded events: the same key
     assert issue.get("queue") == "max"  # every event of one issue runs, in order
@@ -167,3 +171,14 @@ def test_zizmor_and_actionlint_find_nothing() -> None:
         check=False,
     )
     assert actionlint.returncode == 0, actionlint.stdout + actionlint.stderr
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_schedules_avoid_the_top_of_the_hour(path: Path) -> None:
+    """GitHub's scheduler is busiest at :00 and delays or drops runs there."""
+    on = _load(path)["on"]
+    for entry in (on.get("schedule") or []) if isinstance(on, dict) else []:
+        minute = entry["cron"].split()[0]
+        assert minute not in ("0", "*", "00") and not minute.startswith(("*/", "0/", "0-")), (
+            f"{path.name}: cron {entry['cron']!r} runs at the top of the hour"
+        )

@@ -17,12 +17,12 @@ from datetime import datetime, timedelta
 from ante import flags
 from ante.context import Context
 from ante.core import schedule
-from ante.files import emergencies, gitrepo, intake_notes, maintenance, rotations, yamlio
+from ante.files import emergencies, followups, gitrepo, intake_notes, maintenance, rotations, yamlio
 from ante.files.rotations import Roster
 from ante.render import templates
 from ante.render.ics import role_title
+from ante.services import handoff_notice, status_file
 from ante.services import rotation as rotation_job
-from ante.services import status_file
 
 HANDOFF_LABEL = "on-call-handoff"
 PATHS = ("ledger", "rotations", "STATUS.md")
@@ -143,6 +143,11 @@ def issue_view(
         "conflicts": [rotation_job.conflict_text(roster, c) for c in conflicts],
         "compensation": f"{pay.amount} {pay.currency}" if pay.amount else None,
         "swept": intake_notes.swept_since(ctx.repo, (ctx.now - timedelta(days=7)).date()),
+        "overdue": [
+            i
+            for i in followups.load(ctx.repo)
+            if i.state == "open" and i.due is not None and i.due < ctx.now.date()
+        ],
     }
 
 
@@ -208,4 +213,5 @@ def run(opts: Options, ctx: Context) -> int:
         ctx.say(apply() or "records already up to date")
     for roster in rotations.load_rotations(ctx.repo):
         open_issue(ctx, roster, queue if queue is not None else maintenance.load_queue(ctx.repo))
+    handoff_notice.send_all(ctx, push=args.push)  # the team channel's weekly summary
     return 0

@@ -3,7 +3,8 @@
 ante rotation [NAME] [--weeks N] [--format text|json]   the schedule from this week on
 ante rotation ics [NAME]                                write rotations/<name>.ics
 ante rotation preview --before DIR [--weeks N]          validate, then show whose shifts a
-                                                        change moves (DIR: the data before)
+        [--comment]                                     change moves (DIR: the data before);
+                                                        --comment tells them on the PR
 """
 
 from __future__ import annotations
@@ -35,11 +36,12 @@ class Options:
     weeks: int | None
     format: str
     before: Path | None
+    comment: bool = False  # preview: tell whoever's shifts move, on the pull request
 
     @classmethod
     def parse(cls, args: argparse.Namespace) -> Options:
         before = Path(args.before) if args.before else None
-        return cls(tuple(args.words), args.weeks, args.format, before)
+        return cls(tuple(args.words), args.weeks, args.format, before, bool(args.comment))
 
 
 def add_parser(sub: flags.Subparsers) -> None:
@@ -53,6 +55,11 @@ def add_parser(sub: flags.Subparsers) -> None:
     p.add_argument("--weeks", type=int, default=None, help="how many weeks (default 8; 12 preview)")
     flags.output_format(p)
     p.add_argument("--before", help="preview: a checkout of the data before the change")
+    p.add_argument(
+        "--comment",
+        action="store_true",
+        help="preview: mention whoever's future shifts move in one comment on the pull request",
+    )
     flags.runs(p, Options.parse, run)
 
 
@@ -71,7 +78,7 @@ def run(opts: Options, ctx: Context) -> int:
     if verb == "preview":
         if opts.before is None:
             raise UsageError("rotation preview: --before DIR is required")
-        return preview(ctx, opts.before, name, weeks or 12)
+        return preview(ctx, opts.before, name, weeks or 12, tell=opts.comment)
     roster = rotations.find(ctx.repo, name)
     shifts = rotations.weeks_for(ctx.repo, roster, ctx.now, weeks or 8)
     if opts.format == "json":

@@ -15,6 +15,8 @@ from pydantic import (
     model_validator,
 )
 
+from ante.core.notify import NotifyPolicy
+
 LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}(\[bot\])?$")
 Login = Annotated[str, Field(pattern=LOGIN.pattern)]
 
@@ -149,6 +151,7 @@ class Policy(Strict):
     repositories: list[str] = []
     tax: TaxPolicy = TaxPolicy()
     intake: IntakePolicy = IntakePolicy()
+    notify: NotifyPolicy = NotifyPolicy()  # where pages, escalations and reminders go
 
     @field_validator("awards")
     @classmethod

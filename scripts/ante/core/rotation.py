@@ -149,6 +149,13 @@ class WorkingHours(Strict):
         return clock_time(value)
 
 
+class EscalateAfter(Strict):
+    """Minutes without an acknowledgement, counted from the page, before each escalation."""
+
+    first_mate: int = Field(15, ge=0, le=24 * 60)
+    managers: int = Field(45, ge=0, le=24 * 60)
+
+
 class Compensation(Strict):
     amount: Decimal = Field(Decimal(0), ge=0)
     currency: str = "EUR"
@@ -165,6 +172,11 @@ class Rotation(Strict):
     first_mate_becomes_captain: bool = False
     emergency_label: str | None = "product-emergency"
     escalation: list[Login] = Field(default_factory=list)
+    escalate_after: EscalateAfter = EscalateAfter()
+    # The rotation whose first role is paged outside working hours (the volunteers'); null:
+    # the captain is paged day and night.
+    out_of_hours: str | None = None
+    out_of_hours_budget: int | None = Field(10, ge=1)  # fewer than this many a month
     compensation: Compensation = Compensation()
     volunteers: list[Volunteer] = Field(default_factory=list)
     overrides: list[Override] = Field(default_factory=list)
@@ -241,6 +253,14 @@ def check(rotation: Rotation) -> list[tuple[Loc, str]]:
                     )
                 )
     problems.extend(_check_overrides(rotation))
+    if rotation.escalate_after.managers < rotation.escalate_after.first_mate:
+        problems.append(
+            (
+                ("escalate_after", "managers"),
+                f"the managers ({rotation.escalate_after.managers} min) would be paged before "
+                f"the first-mate ({rotation.escalate_after.first_mate} min)",
+            )
+        )
     return problems
 
 

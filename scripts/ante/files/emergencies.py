@@ -36,8 +36,16 @@ class Page(Strict):
     first_mate: str | None = None
     closed: datetime | None = None
     postmortem: str | None = None  # the post-mortem issue's URL
+    # Who was woken and when (routing and escalation, `ante escalate`):
+    paged_rotation: str | None = None  # whose person was paged first (the volunteers' at night)
+    woken: list[str] = Field(default_factory=list)  # everybody paged, in order
+    paged_at: datetime | None = None
+    first_mate_at: datetime | None = None
+    managers_at: datetime | None = None
+    acknowledged: datetime | None = None
+    acknowledged_by: str | None = None
 
-    @field_validator("opened", "closed")
+    @field_validator("opened", "closed", "paged_at", "first_mate_at", "managers_at", "acknowledged")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
         return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
@@ -54,6 +62,13 @@ class Page(Strict):
             ("first_mate", self.first_mate),
             ("closed", self.closed),
             ("postmortem", self.postmortem),
+            ("paged_rotation", self.paged_rotation),
+            ("woken", self.woken or None),
+            ("paged_at", self.paged_at),
+            ("first_mate_at", self.first_mate_at),
+            ("managers_at", self.managers_at),
+            ("acknowledged", self.acknowledged),
+            ("acknowledged_by", self.acknowledged_by),
         ]
 
 

@@ -108,9 +108,30 @@ def load_rotations(repo: Path) -> list[Roster]:
             rosters.append(load_roster(path, repo))
         except DataError as exc:
             problems.extend(exc.problems)
+    if not problems:  # a broken file would make every reference to it look wrong
+        problems.extend(_check_references(rosters, repo))
     if problems:
         raise DataError(problems)
     return rosters
+
+
+def _check_references(rosters: list[Roster], repo: Path) -> list[Problem]:
+    """`out_of_hours:` names another rotation of this repository."""
+    names = {r.name for r in rosters}
+    problems: list[Problem] = []
+    for roster in rosters:
+        target = roster.config.out_of_hours
+        if target is not None and (target not in names or target == roster.name):
+            others = ", ".join(sorted(names - {roster.name})) or "none yet"
+            document = yamlio.read(roster.path, repo)
+            problems.append(
+                document.problem(
+                    ["out_of_hours"],
+                    f"no other rotation named {target!r} takes the out-of-hours pages "
+                    f"(rotations here: {others}); add rotations/{target}.yaml or set null",
+                )
+            )
+    return problems
 
 
 def find(repo: Path, name: str | None) -> Roster:

@@ -269,6 +269,8 @@ def scalar(value: object) -> str:
         return utc_text(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(scalar(item) for item in value) + "]"
     text = str(value)
     if _PLAIN.match(text) and text.lower() not in _RESERVED:
         return text

@@ -44,6 +44,7 @@ from ante.github.types import (
     IssueGone,
     Pull,
     RateLimited,
+    Reaction,
     SearchResult,
     Timeline,
     TimelineEvent,
@@ -256,6 +257,19 @@ class GitHubAdapter:
     def comments(self, repo: str, number: int) -> tuple[Comment, ...]:
         path = f"/repos/{repo}/issues/{number}/comments"
         return tuple(_comment(data) for data in self._pages(path, {}))
+
+    def reactions(self, repo: str, number: int) -> tuple[Reaction, ...]:
+        """The reactions on the issue itself (not on its comments)."""
+        path = f"/repos/{repo}/issues/{number}/reactions"
+        return tuple(
+            Reaction(
+                _login(data.get("user")) or "ghost",
+                str(data["content"]),
+                datetime.fromisoformat(data["created_at"]),
+                (data.get("user") or {}).get("type") == "Bot",
+            )
+            for data in self._pages(path, {})
+        )
 
     def permission(self, repo: str, login: str) -> str:
         """The user's role: admin, maintain, write, triage, read or none (cached for the run)."""
@@ -593,6 +607,8 @@ def _comment(data: Mapping[str, Any]) -> Comment:
         created_at=datetime.fromisoformat(data["created_at"]),
         updated_at=datetime.fromisoformat(data["updated_at"]),
         url=str(data["html_url"]),
+        association=data.get("author_association"),
+        bot=(data.get("user") or {}).get("type") == "Bot",
     )
 
 

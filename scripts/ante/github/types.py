@@ -62,6 +62,16 @@ class Comment:
     created_at: datetime
     updated_at: datetime
     url: str
+    association: str | None = None  # OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE…
+    bot: bool = False
+
+
+@dataclass(frozen=True)
+class Reaction:
+    login: str
+    content: str  # +1, -1, laugh, confused, heart, hooray, rocket, eyes
+    created_at: datetime
+    bot: bool = False
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,23 @@ class PageLike(Protocol):
     def postmortem(self) -> str | None: ...
     @property
     def closed(self) -> datetime | None: ...
+    @property
+    def woken(self) -> Sequence[str]: ...
+
+
+class FollowUpLike(Protocol):
+    @property
+    def number(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def owner(self) -> str | None: ...
+    @property
+    def due(self) -> date | None: ...
+    @property
+    def state(self) -> str: ...
 
 
 @dataclass
@@ -97,6 +114,8 @@ class Sources:
     pages: Sequence[PageLike] | None = None
     earlier_entries: Sequence[Entry] = ()  # the previous period, when the 4 weeks reach into it
     swept: Sequence[SweptLike] | None = None  # overhead issues closed as not planned
+    budgets: Mapping[str, int | None] | None = None  # rotation -> out-of-hours pages a month
+    followups: Sequence[FollowUpLike] | None = None  # post-mortem actions, last snapshot
 
 
 # ---- the sections -----------------------------------------------------------------------------
@@ -209,6 +228,28 @@ class Award:
 
 
 @dataclass(frozen=True)
+class BudgetRow:
+    rotation: str
+    pages: int
+    budget: int | None
+    over: bool
+
+
+@dataclass(frozen=True)
+class NightBudget:
+    """This month's out-of-hours pages against each rotation's budget, and who was woken."""
+
+    rotations: list[BudgetRow]
+    people: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class Actions:
+    open: int
+    overdue: list[tuple[Link, str | None, date]]  # the follow-up, its owner, its due date
+
+
+@dataclass(frozen=True)
 class Status:
     as_of: date | None
     on_call: list[OnCall] | None
@@ -221,6 +262,8 @@ class Status:
     awards: list[Award] | None
     postmortems: list[Link] | None
     swept: list[Link] | None = None  # overhead noise swept this week (intake, later)
+    night_budget: NightBudget | None = None  # out-of-hours pages per rotation and person
+    actions: Actions | None = None  # post-mortem actions: how many open, which overdue
 
     def context(self) -> dict[str, Any]:
         """The template's variables: one per section."""

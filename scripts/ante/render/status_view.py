@@ -19,12 +19,16 @@ from ante.core.issue_url import issue_ref
 from ante.core.ledger import Ledger
 from ante.core.models import Entry
 from ante.render.status_sections import (
+    Actions,
     Award,
     BacklogSection,
     BalanceRow,
     Balances,
+    BudgetRow,
     Chart,
+    FollowUpLike,
     Link,
+    NightBudget,
     OnCall,
     PageLike,
     Pages,
@@ -62,6 +66,8 @@ def view(sources: Sources, now: datetime) -> Status:
         awards=recent_awards(sources.ledger.entries),
         postmortems=postmortems(sources.pages, today),
         swept=swept(sources.swept),
+        night_budget=night_budget(sources.pages, sources.budgets, now),
+        actions=actions(sources.followups, today),
     )
 
 
@@ -260,6 +266,35 @@ def pages(records: Sequence[PageLike] | None, now: datetime) -> Pages | None:
         sum(not p.out_of_hours for p in month),
         sum(bool(p.out_of_hours) for p in month),
         [page_link(p.issue, p) for p in still_open],
+    )
+
+
+def night_budget(
+    records: Sequence[PageLike] | None, budgets: Mapping[str, int | None] | None, now: datetime
+) -> NightBudget | None:
+    """Out-of-hours pages opened this month (UTC), per rotation against its budget and per
+    person woken (paged first or by an escalation: one count per emergency)."""
+    if records is None or not budgets:
+        return None
+    from ante.core.paging import budget, month_of
+
+    counted = budget(records, month_of(now), dict(budgets))
+    rows = [
+        BudgetRow(name, pages, counted.budgets.get(name), counted.over(name))
+        for name, pages in counted.per_rotation.items()
+    ]
+    return NightBudget(rows, list(counted.per_person.items()))
+
+
+def actions(items: Sequence[FollowUpLike] | None, today: date) -> Actions | None:
+    """Open post-mortem actions; the overdue ones, longest overdue first."""
+    if not items:
+        return None
+    still = [i for i in items if i.state == "open"]
+    late = sorted((i for i in still if i.due and i.due < today), key=lambda i: (i.due, i.number))
+    return Actions(
+        len(still),
+        [(Link(f"#{i.number}", i.url, i.title), i.owner, i.due) for i in late if i.due],
     )
 
 

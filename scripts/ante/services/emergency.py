@@ -1,10 +1,13 @@
 """The work behind `ante emergency`: page the on-call for a `product-emergency` issue.
 
-Opened or labelled: assign the captain on call at that moment, mention the first-mate and show
-the escalation path (one comment, edited in place), and record the page as in-hours or
-out-of-hours in `ledger/pages/<YYYY>.yaml`. Closed: open a post-mortem issue from
-`templates/postmortem.md.j2`, assigned to the captain and linked both ways, and record it.
-Each happens once however often the event is delivered or re-run.
+Opened or labelled: page whoever the rotation's working hours say (the captain in hours, the
+out-of-hours volunteer outside them; the next tier when nobody is on call), assign them, show the
+escalation path and its log (one comment, edited in place, `services/paging.py`), record the page
+as in-hours or out-of-hours in `ledger/pages/<YYYY>.yaml`, then tell the policy's `notify:`
+channels. Closed: open a post-mortem issue from `templates/postmortem.md.j2`, assigned to the
+captain and linked both ways, record it, and resolve the PagerDuty alert. Each happens once
+however often the event is delivered or re-run; `ante escalate` takes a page further when
+nobody acknowledges it.
 
 The sweep (`sweep`) is the safety net for events GitHub never delivered (or a product repository
 that forwards none): one list request per repository and emergency label finds the open
@@ -22,17 +25,16 @@ from ante.clock import parse_instant
 from ante.context import Context
 from ante.core.issue_url import issue_ref
 from ante.errors import AnteError
-from ante.files import emergencies, gitrepo, rotations, yamlio
+from ante.files import emergencies, rotations, yamlio
 from ante.files.emergencies import Page
 from ante.files.rotations import Roster
 from ante.github import payloads
 from ante.github.types import IssueGone, own_comment
 from ante.render import templates
-from ante.render.ics import role_title
-from ante.services import status_file
+from ante.services import paging
 
 POSTMORTEM_LABEL = "postmortem"
-PAGE_MARKER, LINK_MARKER = "emergency", "postmortem"
+LINK_MARKER = "postmortem"
 
 
 @dataclass(frozen=True)
@@ -99,45 +101,6 @@ def new_page(ctx: Context, roster: Roster, event: Emergency) -> Page:
     )
 
 
-def page_comment(roster: Roster, page: Page) -> str:
-    config = roster.config
-    kind = "out-of-hours" if page.out_of_hours else "in-hours"
-    lines = [
-        f"**Product emergency: paging the on-call** ({kind} page, `{roster.name}` rotation)",
-        "",
-    ]
-    if page.captain:
-        lines.append(
-            f"- {role_title(config.captain_role)}: @{page.captain} (assigned): resolves it, "
-            "pulls in the first-mate or others when needed, and often writes a post-mortem."
-        )
-    else:
-        lines.append("- Nobody is captain right now: escalate to the managers below.")
-    if page.first_mate:
-        lines.append(
-            f"- {role_title(config.roles[1])}: @{page.first_mate}: please back the captain up."
-        )
-    path = [f"@{x}" for x in (page.captain, page.first_mate) if x]
-    if config.escalation:
-        path.append("managers " + ", ".join(f"@{m}" for m in config.escalation))
-    if path:
-        lines.append("- Escalation path: " + " → ".join(path))
-    lines += ["", "When this issue is closed, a post-mortem issue is opened for the captain."]
-    return "\n".join(lines)
-
-
-def page_github(ctx: Context, roster: Roster, event: Emergency, page: Page) -> None:
-    gh = ctx.github
-    if gh is None:
-        ctx.say(f"would assign @{page.captain} to #{event.number} and page the on-call (no token)")
-        return
-    issue = gh.issue(event.repo, event.number)
-    if page.captain and page.captain.lower() not in {a.lower() for a in issue.assignees}:
-        gh.edit_issue(event.repo, event.number, assignees=[*issue.assignees, page.captain])
-        ctx.say(f"assigned @{page.captain} to #{event.number}")
-    gh.upsert_comment(event.repo, event.number, PAGE_MARKER, page_comment(roster, page))
-
-
 def postmortem_github(ctx: Context, event: Emergency, page: Page) -> str | None:
     """The post-mortem issue's URL: found if it exists, opened otherwise."""
     gh = ctx.github
@@ -179,14 +142,6 @@ def postmortem_github(ctx: Context, event: Emergency, page: Page) -> str | None:
     return url
 
 
-def record(ctx: Context, page: Page) -> str | None:
-    """Add or update the page's record; the commit message, or None when it was already so."""
-    if not emergencies.save(ctx.repo, page):
-        return None
-    status_file.write(ctx)
-    return f"ante emergency: {'closed' if page.closed else 'page'} #{page.number}"
-
-
 def handle(ctx: Context, source: Path | None, *, push: bool) -> int:
     """`ante emergency --event FILE`: page, or open the post-mortem, for one issue event."""
     if source is None:
@@ -209,13 +164,15 @@ def act(ctx: Context, roster: Roster, event: Emergency, *, push: bool) -> int:
         page = page.model_copy(update={"closed": page.closed or event.closed or ctx.now})
         if page.postmortem is None:
             page = page.model_copy(update={"postmortem": postmortem_github(ctx, event, page)})
+        outcome = paging.Outcome(page, [])
     else:
-        page_github(ctx, roster, event, page)
-    if push:
-        result = gitrepo.publish(ctx.repo, lambda: record(ctx, page), ("ledger", "STATUS.md"))
-        ctx.say(result.message or "page already recorded")
-    else:
-        ctx.say(record(ctx, page) or "page already recorded")
+        outcome = paging.advance(ctx, roster, page, read_answers=False)
+    # The ledger first, then the issue, then the channels: a channel that is down stops neither.
+    ctx.say(paging.record(ctx, outcome.page, push) or "page already recorded")
+    if event.action != "closed" or page.woken:
+        paging.publish_github(ctx, roster, outcome)
+    chain = paging.chain_for(ctx, roster, outcome.page.opened)
+    paging.send(ctx, paging.notices_for(outcome.page, chain, event.repo), push=push)
     return 0
 
 

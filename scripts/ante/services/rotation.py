@@ -109,7 +109,9 @@ def write_ics(ctx: Context, roster: Roster) -> bool:
     return True
 
 
-def preview(ctx: Context, before_dir: Path, name: str | None, weeks: int) -> int:
+def preview(
+    ctx: Context, before_dir: Path, name: str | None, weeks: int, *, tell: bool = False
+) -> int:
     """Validate the changed data, then show the next `weeks` weeks before and after."""
     from ante.services import validate
 
@@ -120,7 +122,11 @@ def preview(ctx: Context, before_dir: Path, name: str | None, weeks: int) -> int
         old = {}  # the base was already broken: show the change against nothing
     new = {r.name: r for r in rotations.load_rotations(ctx.repo)}
     names = [n for n in sorted(old.keys() | new.keys()) if name is None or n == name]
+    from ante.core.moves import moves
+    from ante.services import shift_moves
+
     sections = []
+    moved: list[tuple[Roster, list]] = []
     for rotation in names:
         # Both sides use the published weeks of the base: a pull request cannot unfreeze them.
         published = rotations.published(before_dir, rotation)
@@ -133,9 +139,14 @@ def preview(ctx: Context, before_dir: Path, name: str | None, weeks: int) -> int
             else []
         )
         sections.append(preview_markdown(roster, before, after, conflicts))
+        moved.append((roster, moves(before, after, ctx.now)))
+    if moved:
+        sections.append(shift_moves.summary(moved))
     text = "\n\n".join(sections) or "No rotations."
     ctx.say(text)
     ctx.summary(text)
+    if tell:
+        shift_moves.comment(ctx, moved)
     return 0
 
 

@@ -14,7 +14,16 @@ from typing import Any
 from ante.clock import iso_week, week_start
 from ante.context import Context
 from ante.core.models import Entry, JournalFile
-from ante.files import backlog, emergencies, intake_notes, maintenance, rotations, tax_weeks, yamlio
+from ante.files import (
+    backlog,
+    emergencies,
+    followups,
+    intake_notes,
+    maintenance,
+    rotations,
+    tax_weeks,
+    yamlio,
+)
 from ante.files.journal import Store
 from ante.render import status_view, templates
 from ante.render.status_sections import Sources
@@ -30,12 +39,18 @@ def load(repo: Path, store: Store, now: datetime) -> Sources:
     if sources.shifts:
         sources.escalation = rotations.escalation(repo)
         sources.zones = {r.name: r.config.zone for r in rotations.load_rotations(repo)}
+        sources.budgets = {
+            r.name: r.config.out_of_hours_budget
+            for r in rotations.load_rotations(repo)
+            if r.config.emergency_label
+        }
     sources.queue = maintenance.load_queue(repo) or None
     records = emergencies.load_pages(
         repo, since=now - timedelta(weeks=6)
     )  # this month, 4 weeks back
     # No pages at all and no rotation: there is no on-call here to report on.
     sources.pages = records if records or sources.shifts else None
+    sources.followups = followups.load(repo) or None
     sources.swept = intake_notes.swept_since(repo, week_start(iso_week(now.date()))) or None
     sources.earlier_entries = earlier_entries(store, ledger.period, window_start(now.date()))
     return sources

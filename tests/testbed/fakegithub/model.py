@@ -36,6 +36,14 @@ class Comment:
 
 
 @dataclass
+class Reaction:
+    id: int
+    content: str  # +1, -1, laugh, confused, heart, hooray, rocket, eyes
+    user: str
+    created_at: datetime
+
+
+@dataclass
 class Event:
     id: int
     event: str  # labeled, unlabeled, closed, reopened, commented, merged
@@ -75,6 +83,7 @@ class Issue:
     comments: list[int] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     pull: Pull | None = None
+    reactions: list[Reaction] = field(default_factory=list)
     moved_to: tuple[str, int] | None = None  # transferred: (repository, number) it lives at now
     deleted: bool = False
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .model import ROLES, START, Comment, Event, Issue, Label, Repo, User
+from .model import ROLES, START, Comment, Event, Issue, Label, Reaction, Repo, User
 
 if TYPE_CHECKING:
     from .state import State
@@ -378,4 +378,14 @@ def pull_json(state: State, repo: Repo, issue: Issue, *, simple: bool = False) -
         "additions": 1,
         "deletions": 0,
         "changed_files": 1,
+    }
+
+
+def reaction_json(state: State, reaction: Reaction) -> Json:
+    return {
+        "id": reaction.id,
+        "node_id": _node_id("REA", reaction.id),
+        "user": simple_user(state.user(reaction.user)),
+        "content": reaction.content,
+        "created_at": iso(reaction.created_at),
     }

@@ -275,6 +275,13 @@ class Routes:
         self._edit_comment(found, comment, self._json(request)["body"], self.actor)
         return 200, render.comment_json(self, found, comment), {}
 
+    def _on_list_reactions(self, request: Request, owner: str, repo: str, number: int) -> Reply:
+        _, issue = self._found(owner, repo, number)
+        wanted = request.args.get("content")
+        chosen = [r for r in issue.reactions if wanted is None or r.content == wanted]
+        page, headers = self._page(request, chosen)
+        return 200, [render.reaction_json(self, r) for r in page], headers
+
     def _on_list_timeline(self, request: Request, owner: str, repo: str, number: int) -> Reply:
         found, issue = self._found(owner, repo, number)
         page, headers = self._page(request, issue.events)
@@ -452,6 +459,7 @@ ROUTES: list[tuple[str, str, str, str | None, str]] = [
     ("GET", f"{COMMENT}", "get_comment", "issues", "read"),
     ("PATCH", f"{COMMENT}", "update_comment", "issues", "write"),
     ("GET", f"{ISSUE}/timeline", "list_timeline", "issues", "read"),
+    ("GET", f"{ISSUE}/reactions", "list_reactions", "issues", "read"),
     ("GET", "/search/issues", "search_issues", None, "read"),
     ("GET", "/repos/<owner>/<repo>/pulls", "list_pulls", "pull-requests", "read"),
     ("POST", "/repos/<owner>/<repo>/pulls", "create_pull", "pull-requests", "write"),

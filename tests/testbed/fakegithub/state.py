@@ -13,7 +13,19 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any
 
-from .model import ROLES, START, Activity, Comment, Event, Issue, Label, Pull, Repo, User
+from .model import (
+    ROLES,
+    START,
+    Activity,
+    Comment,
+    Event,
+    Issue,
+    Label,
+    Pull,
+    Reaction,
+    Repo,
+    User,
+)
 from .search import Index
 
 
@@ -164,6 +176,15 @@ class State:
         with self._lock:
             repo = self._repo(full_name)
             return self._comment(repo, self._issue(repo, number), body, user).id
+
+    def add_reaction(self, full_name: str, number: int, content: str, *, user: str) -> int:
+        """A reaction on the issue itself (as people acknowledge a page with 👀 or 👍)."""
+        with self._lock:
+            self.user(user)
+            issue = self._issue(self._repo(full_name), number)
+            reaction = Reaction(next(self._ids), content, user, self._tick())
+            issue.reactions.append(reaction)
+            return reaction.id
 
     def transfer_issue(self, full_name: str, number: int, to: str, *, by: str = "octocat") -> int:
         """Move an issue to another repository; the old address answers 301 from now on."""

@@ -1,0 +1,516 @@
+"""Waking people for an emergency: route the page, escalate it until someone answers, resolve it.
+
+One pass (`advance`) serves both the `issues` event (`ante emergency`) and the scheduled check
+(`ante escalate`): it reads who answered, asks the core which escalation steps are due, records
+them on the page (`ledger/pages/`), on the issue (assignment and ante's one comment) and in the
+channels (`notify:` in the policy). The ledger write and the GitHub page come first; a channel
+that fails is reported in the job summary and tried again on the next pass.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from ante.context import Context
+from ante.core import paging
+from ante.core.notify import Notice, NotifyPolicy, dedup_key
+from ante.core.paging import Chain, Step, Taken
+from ante.files import emergencies, gitrepo, notices, rotations
+from ante.files.emergencies import Page
+from ante.files.rotations import Roster
+from ante.render.ics import role_title
+
+PAGE_MARKER = "emergency"
+STEP_FIELD: dict[Step, str] = {
+    "paged": "paged_at",
+    "first-mate": "first_mate_at",
+    "managers": "managers_at",
+}
+
+
+# ---- routing -----------------------------------------------------------------------------
+
+
+def chain_for(ctx: Context, roster: Roster, moment: datetime) -> Chain:
+    """Who is woken for an emergency of `roster` opened at `moment`."""
+    config = roster.config
+    out_of_hours = not config.in_working_hours(moment)
+    roles = rotations.roles_at(ctx.repo, roster, moment)
+    mate_role = config.roles[1] if len(config.roles) > 1 else None
+    first_mate = roles.get(mate_role) if mate_role else None
+    paged, paged_role, paged_rotation = roles.get(config.captain_role), config.captain_role, roster
+    if out_of_hours and config.out_of_hours:
+        night = next(
+            (r for r in rotations.load_rotations(ctx.repo) if r.name == config.out_of_hours), None
+        )
+        if night is not None:
+            paged_rotation = night
+            paged_role = night.config.captain_role
+            paged = rotations.roles_at(ctx.repo, night, moment).get(paged_role)
+    managers = tuple(paged_rotation.config.escalation or config.escalation)
+    delays = paged_rotation.config.escalate_after
+    return Chain(
+        out_of_hours=out_of_hours,
+        rotation=paged_rotation.name,
+        paged=paged,
+        paged_role=paged_role,
+        first_mate=first_mate,
+        managers=managers,
+        first_mate_after=timedelta(minutes=delays.first_mate),
+        managers_after=timedelta(minutes=delays.managers),
+    )
+
+
+def done_steps(page: Page) -> list[Step]:
+    return [step for step, name in STEP_FIELD.items() if getattr(page, name) is not None]
+
+
+def apply(page: Page, taken: Sequence[Taken], chain: Chain) -> Page:
+    """The page with the steps taken recorded (who was woken, and when)."""
+    woken = list(page.woken)
+    changes: dict[str, object] = {"paged_rotation": chain.rotation}
+    for step in taken:
+        changes[STEP_FIELD[step.step]] = step.at
+        woken += [p for p in step.people if p.lower() not in {w.lower() for w in woken}]
+    changes["woken"] = woken
+    return page.model_copy(update=changes)
+
+
+# ---- the comment -------------------------------------------------------------------------
+
+
+def _when(roster: Roster, moment: datetime) -> str:
+    local = moment.astimezone(roster.config.zone)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def comment(roster: Roster, page: Page, chain: Chain, pagerduty_escalates: bool = False) -> str:
+    """ante's one comment on the emergency: who is paged, the path, and what happened so far."""
+    config = roster.config
+    kind = "out-of-hours" if page.out_of_hours else "in-hours"
+    lines = [
+        f"**Product emergency: paging the on-call** ({kind} page, `{roster.name}` rotation)",
+        "",
+    ]
+    who = role_title(chain.paged_role)
+    if chain.rotation != roster.name:
+        who = f"Out-of-hours {chain.paged_role} (`{chain.rotation}` rotation)"
+    if chain.paged:
+        lines.append(
+            f"- {who}: @{chain.paged} (assigned): acknowledge with a comment or a reaction "
+            "on this issue; resolves it, pulls in the first-mate or others when needed, and "
+            "often writes a post-mortem."
+        )
+    else:
+        lines.append(f"- Nobody is {who.lower()} right now: the managers are paged at once.")
+    mate = chain.people("first-mate")
+    after = "" if pagerduty_escalates else "paged"
+    if mate:
+        title = role_title(config.roles[1])
+        late = int(chain.first_mate_after.total_seconds() // 60)
+        lines.append(
+            f"- {title}: @{mate[0]}: please back the captain up"
+            + (f" ({after} if nobody acknowledges within {late} minutes)." if after else ".")
+        )
+    if chain.managers:
+        late = int(chain.managers_after.total_seconds() // 60)
+        names = ", ".join(f"@{m}" for m in chain.managers)
+        lines.append(
+            f"- Managers: {names}"
+            + (f" ({after} if nobody acknowledges within {late} minutes)." if after else ".")
+        )
+    path = [f"@{x}" for x in (chain.paged, *mate) if x]
+    if chain.managers:
+        path.append("managers " + ", ".join(f"@{m}" for m in chain.managers))
+    if path:
+        lines.append("- Escalation path: " + " → ".join(path))
+    else:
+        lines.append(
+            f"- **Nobody to page**: nobody is on call and `rotations/{chain.rotation}.yaml` "
+            "lists no managers under `escalation:`."
+        )
+    if pagerduty_escalates:
+        lines.append("- PagerDuty's escalation policy and acknowledgements take it from here.")
+    log = _log(roster, page)
+    if log:
+        lines += ["", "Log:", *log]
+    lines += ["", "When this issue is closed, a post-mortem issue is opened for the captain."]
+    return "\n".join(lines)
+
+
+def _log(roster: Roster, page: Page) -> list[str]:
+    woken = list(page.woken)
+    rows: list[tuple[datetime, str]] = []
+    if page.paged_at:
+        rows.append((page.paged_at, f"paged @{woken[0]}" if woken else "paged"))
+    if page.first_mate_at:
+        mate = page.first_mate or "the first-mate"
+        rows.append((page.first_mate_at, f"no acknowledgement: paged the first-mate @{mate}"))
+    if page.managers_at:
+        first = not page.paged_at and not page.first_mate_at
+        managers = [w for w in woken if w not in (page.first_mate, woken[0] if woken else None)]
+        names = ", ".join(f"@{m}" for m in (woken if first else managers)) or "the managers"
+        why = "nobody on call" if first else "no acknowledgement"
+        rows.append((page.managers_at, f"{why}: paged the managers {names}"))
+    if page.acknowledged and page.acknowledged_by:
+        rows.append((page.acknowledged, f"acknowledged by @{page.acknowledged_by}"))
+    if page.closed:
+        rows.append((page.closed, "closed"))
+    return [f"- {_when(roster, at)}: {text}" for at, text in sorted(rows, key=lambda r: r[0])]
+
+
+# ---- notices -----------------------------------------------------------------------------
+
+
+def notices_for(page: Page, chain: Chain, repo: str) -> list[Notice]:
+    """Every notice this page has earned so far (delivery skips those already sent)."""
+    key = dedup_key(page.issue)
+    kind = "out-of-hours" if page.out_of_hours else "in-hours"
+    details = {
+        "repository": repo,
+        "rotation": page.rotation,
+        "issue": page.issue,
+        "out_of_hours": "yes" if page.out_of_hours else "",
+    }
+    title = _chat(page.title)
+    out: list[Notice] = []
+    if page.closed is None and page.acknowledged is None:
+        for step in done_steps(page):
+            people = chain.people(step)
+            if step == "managers" and not people:
+                continue
+            names = ", ".join(f"@{p}" for p in people)
+            if step == "paged" or step == done_steps(page)[0]:
+                summary = f"Product emergency #{page.number}: {page.title}"[:200]
+                text = f"🚨 Product emergency ({kind}): {title}\n{page.issue}\nPaging {names}"
+                out.append(
+                    Notice(
+                        "page",
+                        f"{key}/page",
+                        summary,
+                        text,
+                        page.opened,
+                        page.issue,
+                        people,
+                        key,
+                        details,
+                    )
+                )
+            else:
+                summary = f"Emergency #{page.number} unacknowledged: paging the {step} {names}"
+                text = (
+                    f"⏰ No acknowledgement on {title}\n{page.issue}\n"
+                    f"Now paging the {step}: {names}"
+                )
+                at = getattr(page, STEP_FIELD[step])
+                out.append(
+                    Notice(
+                        "escalate",
+                        f"{key}/{step}",
+                        summary,
+                        text,
+                        at,
+                        page.issue,
+                        people,
+                        key,
+                        details,
+                    )
+                )
+    if page.closed is not None and page.woken:
+        summary = f"Resolved: emergency #{page.number}: {page.title}"[:200]
+        text = f"✅ Resolved: {title}\n{page.issue}"
+        out.append(
+            Notice(
+                "resolve",
+                f"{key}/resolve",
+                summary,
+                text,
+                page.closed,
+                page.issue,
+                tuple(page.woken),
+                key,
+                details,
+            )
+        )
+    return out
+
+
+def _chat(text: str) -> str:
+    """Plain text for chat: Slack's control characters escaped, no mention smuggled in."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ---- delivery ----------------------------------------------------------------------------
+
+
+def policy(ctx: Context) -> NotifyPolicy:
+    if not ctx.store.policy_path.exists():
+        return NotifyPolicy()
+    return ctx.store.policy().notify
+
+
+def send(
+    ctx: Context,
+    items: Sequence[Notice],
+    *,
+    push: bool,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Deliver what was not delivered yet, record what was, report it in the job summary."""
+    config = policy(ctx)
+    if not config.configured or not items:
+        return
+    from ante.notify.channels import channels
+    from ante.notify.deliver import deliver, report
+
+    found, missing, secrets = channels(config, ctx.environ)
+    since = min(n.at for n in items) - timedelta(days=1)
+    sent = notices.load_sent(ctx.repo, since)
+    deliveries = deliver(
+        items,
+        found,
+        attempts=config.attempts,
+        backoff_seconds=config.backoff_seconds,
+        sleep=sleep,
+        already=sent,
+    )
+    done = [d.sent_key for d in deliveries if d.ok]
+    text = report(deliveries, missing, secrets)
+    if text:
+        ctx.summary(text)
+        for line in text.splitlines()[2:]:
+            ctx.say(line.removeprefix("- "))
+    if not done:
+        return
+
+    def apply_sent() -> str | None:
+        changed = notices.record(ctx.repo, done, ctx.now)
+        return f"ante: {len(done)} notice(s) delivered" if changed else None
+
+    if push:
+        gitrepo.publish(ctx.repo, apply_sent, ("ledger",))
+    else:
+        apply_sent()
+
+
+# ---- one pass over a page ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    page: Page
+    taken: list[Taken]
+
+
+def repo_of(url: str) -> str:
+    parts = url.split("://", 1)[-1].split("/")
+    return f"{parts[1]}/{parts[2]}"
+
+
+def answers(ctx: Context, page: Page) -> list[paging.Answer]:
+    gh = ctx.github
+    if gh is None:
+        return []
+    repo = repo_of(page.issue)
+    found = [
+        paging.Answer(c.author, c.created_at, "comment", c.body, c.bot, c.association)
+        for c in gh.comments(repo, page.number)
+    ]
+    found += [
+        paging.Answer(r.login, r.created_at, "reaction", r.content, r.bot)
+        for r in gh.reactions(repo, page.number)
+    ]
+    return found
+
+
+def members(ctx: Context) -> set[str]:
+    known: set[str] = set()
+    if ctx.store.members_path.exists():
+        known.update(login.lower() for login in ctx.store.members())
+    for roster in rotations.load_rotations(ctx.repo):
+        known.update(v.login.lower() for v in roster.config.volunteers)
+        known.update(m.lower() for m in roster.config.escalation)
+    return known
+
+
+def advance(
+    ctx: Context, roster: Roster, page: Page, *, read_answers: bool, at: datetime | None = None
+) -> Outcome:
+    """Acknowledgement, then the escalation steps due at `at` (default: now), on the page."""
+    now = at or ctx.now
+    chain = chain_for(ctx, roster, page.opened)
+    config = policy(ctx)
+    if page.acknowledged is None and page.paged_at is not None and read_answers:
+        since = page.paged_at or page.opened
+        found = paging.acknowledgement(answers(ctx, page), since, page.woken, members(ctx))
+        if found is not None:
+            page = page.model_copy(
+                update={"acknowledged": found.at.astimezone(UTC), "acknowledged_by": found.login}
+            )
+    if page.closed is not None:
+        return Outcome(page, [])
+    escalating = not (config.pagerduty and config.pagerduty.escalates and done_steps(page))
+    taken = paging.steps_due(
+        chain, page.opened, now, done_steps(page), page.acknowledged is not None or not escalating
+    )
+    if taken:
+        page = apply(page, taken, chain)
+    return Outcome(page, taken)
+
+
+def publish_github(ctx: Context, roster: Roster, outcome: Outcome) -> None:
+    """Assign whoever was just paged (GitHub notifies assignees) and update ante's comment."""
+    page = outcome.page
+    chain = chain_for(ctx, roster, page.opened)
+    gh = ctx.github
+    config = policy(ctx)
+    escalates = bool(config.pagerduty and config.pagerduty.escalates)
+    people = [p for step in outcome.taken for p in step.people]
+    if gh is None:
+        if people:
+            names = ", ".join(f"@{p}" for p in people)
+            ctx.say(f"would assign {names} to #{page.number} and page them (no token)")
+        return
+    repo = repo_of(page.issue)
+    if people:
+        issue = gh.issue(repo, page.number)
+        have = {a.lower() for a in issue.assignees}
+        fresh = [p for p in people if p.lower() not in have]
+        if fresh:
+            gh.edit_issue(repo, page.number, assignees=[*issue.assignees, *fresh][:10])
+            ctx.say(f"assigned {', '.join('@' + p for p in fresh)} to #{page.number}")
+    gh.upsert_comment(repo, page.number, PAGE_MARKER, comment(roster, page, chain, escalates))
+
+
+def record(ctx: Context, page: Page, push: bool) -> str | None:
+    from ante.services import status_file
+
+    def apply_page() -> str | None:
+        known = emergencies.find(emergencies.load_pages(ctx.repo, since=page.opened), page.issue)
+        merged = _merge(known, page)
+        if not emergencies.save(ctx.repo, merged):
+            return None
+        status_file.write(ctx)
+        return f"ante: emergency #{page.number}: " + _what(known, merged)
+
+    if push:
+        return gitrepo.publish(ctx.repo, apply_page, ("ledger", "STATUS.md")).message
+    return apply_page()
+
+
+def _merge(known: Page | None, page: Page) -> Page:
+    """Another writer may have recorded a step meanwhile: keep the earliest of each."""
+    if known is None:
+        return page
+    update: dict[str, object] = {}
+    for name in (*STEP_FIELD.values(), "acknowledged", "closed"):
+        ours, theirs = getattr(page, name), getattr(known, name)
+        if theirs is not None and (ours is None or theirs < ours):
+            update[name] = theirs
+            if name == "acknowledged":
+                update["acknowledged_by"] = known.acknowledged_by
+    woken = list(known.woken) + [w for w in page.woken if w not in known.woken]
+    update["woken"] = woken
+    update["postmortem"] = page.postmortem or known.postmortem
+    return page.model_copy(update=update)
+
+
+def _what(known: Page | None, page: Page) -> str:
+    if known is None:
+        return "paged"
+    if page.closed and not known.closed:
+        return "closed"
+    if page.acknowledged and not known.acknowledged:
+        return f"acknowledged by {page.acknowledged_by}"
+    return "escalated"
+
+
+# ---- the scheduled check -----------------------------------------------------------------
+
+
+def open_pages(ctx: Context) -> list[Page]:
+    """Pages still open that ante paged (records from before escalation existed are left)."""
+    since = ctx.now - timedelta(days=400)
+    return [
+        p for p in emergencies.load_pages(ctx.repo, since=since) if p.closed is None and p.woken
+    ]
+
+
+def check(ctx: Context, page: Page, *, push: bool, at: datetime | None = None) -> Outcome:
+    """One page: acknowledged? escalate what is due; record; tell GitHub and the channels."""
+    roster = next((r for r in rotations.load_rotations(ctx.repo) if r.name == page.rotation), None)
+    if roster is None:
+        ctx.say(f"#{page.number}: its rotation {page.rotation!r} is gone; left alone")
+        return Outcome(page, [])
+    gh = ctx.github
+    if gh is not None:
+        issue = gh.issue(repo_of(page.issue), page.number)
+        if issue.state == "closed":  # the close event was missed: resolve now
+            page = page.model_copy(update={"closed": issue.closed_at or ctx.now})
+    before = page
+    outcome = advance(ctx, roster, page, read_answers=True, at=at)
+    if outcome.page != before or outcome.taken:
+        message = record(ctx, outcome.page, push)
+        if message:
+            ctx.say(message)
+        publish_github(ctx, roster, outcome)
+    chain = chain_for(ctx, roster, page.opened)
+    send(ctx, notices_for(outcome.page, chain, repo_of(page.issue)), push=push)
+    return outcome
+
+
+def sweep(ctx: Context, *, push: bool) -> int:
+    """Every open page, once; the number of pages that changed."""
+    changed = 0
+    for page in open_pages(ctx):
+        outcome = check(ctx, page, push=push)
+        changed += outcome.page != page
+        if not outcome.taken and outcome.page.acknowledged is None:
+            roster_wait = _next(ctx, outcome.page)
+            if roster_wait:
+                ctx.say(f"#{page.number}: unacknowledged; next escalation {roster_wait}")
+    if not changed:
+        ctx.say("no open emergency needs escalating")
+    return changed
+
+
+def _next(ctx: Context, page: Page) -> str | None:
+    roster = next((r for r in rotations.load_rotations(ctx.repo) if r.name == page.rotation), None)
+    if roster is None:
+        return None
+    chain = chain_for(ctx, roster, page.opened)
+    due = paging.next_due(chain, page.opened, done_steps(page))
+    return _when(roster, due) if due else None
+
+
+def watch(
+    ctx: Context,
+    url: str,
+    *,
+    push: bool,
+    clock: Callable[[], datetime],
+    sleep: Callable[[float], None],
+    poll: float = 60.0,
+    limit: timedelta = timedelta(hours=3),
+) -> Page | None:
+    """Stay with one emergency until it is acknowledged, closed or fully escalated."""
+    started = clock()
+    while clock() - started < limit:
+        now = clock()
+        ctx.now = now
+        page = emergencies.find(
+            emergencies.load_pages(ctx.repo, since=now - timedelta(days=2)), url
+        )
+        if page is not None and page.woken:
+            page = check(ctx, page, push=push, at=now).page
+            if page.closed or page.acknowledged or _next(ctx, page) is None:
+                return page
+        sleep(poll)
+        if push:  # another job may have recorded the close or a step meanwhile
+            target = gitrepo.branch(ctx.repo)
+            gitrepo.git(ctx.repo, "fetch", "--quiet", "origin", target)
+            gitrepo.git(ctx.repo, "reset", "--quiet", "--hard", f"origin/{target}")
+    return None
