@@ -213,5 +213,5 @@ def run(opts: Options, ctx: Context) -> int:
         ctx.say(apply() or "records already up to date")
     for roster in rotations.load_rotations(ctx.repo):
         open_issue(ctx, roster, queue if queue is not None else maintenance.load_queue(ctx.repo))
-    handoff_notice.send_all(ctx, push=args.push)  # the team channel's weekly summary
+    handoff_notice.send_all(ctx, push=opts.push)  # the team channel's weekly summary
     return 0

@@ -155,7 +155,7 @@ def acknowledgement(
 
 class PageLike(Protocol):
     @property
-    def rotation(self) -> str: ...
+    def rotation(self) -> str | None: ...
     @property
     def opened(self) -> datetime: ...
     @property
@@ -188,7 +188,7 @@ def budget(pages: Sequence[PageLike], month: str, budgets: dict[str, int | None]
     A person counts once per emergency that woke them, whether paged first or by an
     escalation: a night is a night."""
     chosen = [p for p in pages if p.out_of_hours and month_of(p.opened) == month]
-    rotations = Counter(p.rotation for p in chosen)
+    rotations = Counter(p.rotation for p in chosen if p.rotation)
     people: Counter[str] = Counter()
     spelling: dict[str, str] = {}
     for page in chosen:

@@ -122,11 +122,11 @@ def preview(
         old = {}  # the base was already broken: show the change against nothing
     new = {r.name: r for r in rotations.load_rotations(ctx.repo)}
     names = [n for n in sorted(old.keys() | new.keys()) if name is None or n == name]
-    from ante.core.moves import moves
+    from ante.core.moves import Move, moves
     from ante.services import shift_moves
 
     sections = []
-    moved: list[tuple[Roster, list]] = []
+    moved: list[tuple[Roster, list[Move]]] = []
     for rotation in names:
         # Both sides use the published weeks of the base: a pull request cannot unfreeze them.
         published = rotations.published(before_dir, rotation)
