@@ -29,6 +29,23 @@ def test_demo_replays_a_quarter_offline(tmp_path: Path) -> None:
     assert len(list((team / "ledger" / "journal").rglob("tax-*.yaml"))) == 13
     assert git(team, "status", "--porcelain") == ""
 
+    # Out-of-hours pages per month and person, against a hand count of the demo's data: it
+    # pages three emergencies, each on a Saturday (out of hours: the working days are Monday to
+    # Friday), when the captains on call were erin (Aug 29, 22:00), carol (Oct 3, 22:00) and
+    # alice (Nov 7, 10:00); nobody acknowledged on GitHub, so nobody else was woken.
+    hand_count = {"2026-08-31": ("erin", 1), "2026-10-15": ("carol", 1), "2026-11-18": ("alice", 1)}
+    for day, (login, pages) in hand_count.items():
+        shown = run_ante(["--repo", str(team), "--now", f"{day}T12:00:00Z", "status", "--out", "-"])
+        woken = shown.out.split("| Woken out of hours this month | Pages |")[1].split("\n\n")[0]
+        rows = [line for line in woken.splitlines() if line.startswith("| [@")]
+        assert rows == [f"| [@{login}](https://github.com/{login}) | {pages} |"], (day, rows)
+        assert "| `oncall` | 1 | fewer than 10 (on track) |" in shown.out
+    september = run_ante(
+        ["--repo", str(team), "--now", "2026-09-15T12:00:00Z", "status", "--out", "-"]
+    )
+    assert "| `oncall` | 0 | fewer than 10 (on track) |" in september.out
+    assert "Woken out of hours this month" not in september.out
+
 
 def test_demo_refuses_a_non_empty_directory(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("mine")

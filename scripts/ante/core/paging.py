@@ -5,9 +5,9 @@ many nights each person and rotation carried this month: pure decisions, the clo
   captain is paged; outside them the volunteer of the rotation named by `out_of_hours:` (or
   the captain, when there is none). Either way the first-mate and then the managers are the
   escalation path.
-- Escalation: a page nobody acknowledged reaches the first-mate `first_mate` minutes after it
-  was opened and the managers `managers` minutes after it. A late or skipped check catches up
-  every step that fell due, in order. Nobody on call: straight to the managers, never a page to
+- Escalation: a page nobody acknowledged reaches the first-mate `first_mate` minutes after the
+  first page and the managers `managers` minutes after it. A late or skipped check catches up
+  every step that fell due, in order. Nobody on call: straight to the next tier, never a page to
   nobody.
 - An acknowledgement is a comment or reaction on the issue, after the page, by someone who was
   paged or a member of the team: not a bot, not an outsider.

@@ -64,6 +64,13 @@ def chain_for(ctx: Context, roster: Roster, moment: datetime) -> Chain:
     )
 
 
+def paged_since(page: Page, now: datetime) -> datetime:
+    """Escalation delays count from the first page ante sent (an emergency whose event was
+    missed and is found late is paged first, not escalated at once)."""
+    taken = [t for t in (page.paged_at, page.first_mate_at, page.managers_at) if t is not None]
+    return min(taken, default=now)
+
+
 def done_steps(page: Page) -> list[Step]:
     return [step for step, name in STEP_FIELD.items() if getattr(page, name) is not None]
 
@@ -354,7 +361,11 @@ def advance(
         return Outcome(page, [])
     escalating = not (config.pagerduty and config.pagerduty.escalates and done_steps(page))
     taken = paging.steps_due(
-        chain, page.opened, now, done_steps(page), page.acknowledged is not None or not escalating
+        chain,
+        paged_since(page, now),
+        now,
+        done_steps(page),
+        page.acknowledged is not None or not escalating,
     )
     if taken:
         page = apply(page, taken, chain)
@@ -482,7 +493,7 @@ def _next(ctx: Context, page: Page) -> str | None:
     if roster is None:
         return None
     chain = chain_for(ctx, roster, page.opened)
-    due = paging.next_due(chain, page.opened, done_steps(page))
+    due = paging.next_due(chain, paged_since(page, ctx.now), done_steps(page))
     return _when(roster, due) if due else None
 
 
