@@ -33,7 +33,7 @@ COMMANDS: dict[str, str] = {
     "emergency": "page the on-call for a product-emergency issue event",
     "escalate": "escalate emergency pages nobody acknowledged",
     "remind": "shift reminders: the day before, and at handoff",
-    "followup": "post-mortem actions: open, link, tick off, chase",
+    "followup": "post-mortem actions: open, link, chase, tick off",
     "tax": "the weekly chip tax (a pull request the team reviews)",
     "simulate": "compare tax policies over a simulated team",
     "intake": "acknowledge overhead issues with an expected pickup window",
