@@ -5,6 +5,10 @@ One pass (`advance`) serves both the `issues` event (`ante emergency`) and the s
 them on the page (`ledger/pages/`), on the issue (assignment and ante's one comment) and in the
 channels (`notify:` in the policy). The ledger write and the GitHub page come first; a channel
 that fails is reported in the job summary and tried again on the next pass.
+
+One module (~500 lines) on purpose: routing, the comment's log, the notices and the escalation
+pass all read and write the same page record in the same order; the decisions themselves live
+in `core/paging.py`, the channels in `notify/`.
 """
 
 from __future__ import annotations
