@@ -78,7 +78,7 @@ class Context:
                 "the GitHub App token was not minted (step `app`): check that the secret "
                 "ANTE_APP_PRIVATE_KEY holds the App's private key, the variable "
                 "ANTE_APP_CLIENT_ID its client ID, and that the App is installed on "
-                f"{self.environ.get('GITHUB_REPOSITORY') or 'this repository'} and on every "
+                f"{self.settings.repository or 'this repository'} and on every "
                 "repository in the variable ANTE_REPOSITORIES"
             )
         if not self.environ.get("GITHUB_TOKEN", "").strip():
