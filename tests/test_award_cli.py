@@ -8,12 +8,8 @@ from pathlib import Path
 import yaml
 from testbed.ante import run_ante
 from testbed.awardkit import event_payload, write_event
+from testbed.builders import journal
 from testbed.gitbed import TeamRemote, git
-
-
-def journal(repo: Path) -> list[dict]:
-    data = yaml.safe_load((repo / "ledger/journal/2026/entries.yaml").read_text())
-    return data["entries"]
 
 
 def awards_in(repo: Path) -> list[dict]:

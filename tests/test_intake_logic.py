@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from ante.core import intake
-from ante.core.backlog import WeekMetrics
 from ante.core.intake import Note
 from ante.core.models import IntakePolicy
+from testbed.builders import weeks
 
 NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 POLICY = IntakePolicy(stale_days=60, grace_days=14, exempt_labels=["pinned"])
@@ -23,10 +23,6 @@ class Seen:
     comments: int = 1
 
 
-def weeks(*closed: int) -> list[WeekMetrics]:
-    return [WeekMetrics(f"2026-W{40 + n:02d}", 10, 3, c) for n, c in enumerate(closed)]
-
-
 def days_ago(n: float) -> datetime:
     return NOW - timedelta(days=n)
 
@@ -35,7 +31,7 @@ def days_ago(n: float) -> datetime:
 
 
 def test_pace_is_taken_from_the_last_recorded_weeks() -> None:
-    recorded = intake.pace(weeks(9, 9, 2, 4, 4, 6), 4)
+    recorded = intake.pace(weeks([9, 9, 2, 4, 4, 6]), 4)
     assert recorded.weeks == 4
     assert recorded.mean == 4.0
     assert (recorded.slow, recorded.fast) == (3.0, 5.0)
@@ -43,8 +39,8 @@ def test_pace_is_taken_from_the_last_recorded_weeks() -> None:
 
 
 def test_window_follows_throughput() -> None:
-    slow = intake.estimate(10, intake.pace(weeks(1, 2, 1, 2), 8), NOW.date())
-    fast = intake.estimate(10, intake.pace(weeks(5, 6, 5, 6), 8), NOW.date())
+    slow = intake.estimate(10, intake.pace(weeks([1, 2, 1, 2]), 8), NOW.date())
+    fast = intake.estimate(10, intake.pace(weeks([5, 6, 5, 6]), 8), NOW.date())
     assert slow.earliest is not None and fast.earliest is not None
     assert (slow.earliest, slow.latest) == (date(2026, 12, 14), date(2027, 1, 25))
     assert (fast.earliest, fast.latest) == (date(2026, 11, 23), date(2026, 11, 30))
@@ -53,17 +49,17 @@ def test_window_follows_throughput() -> None:
 
 
 def test_next_in_line_may_be_picked_up_this_week() -> None:
-    guess = intake.estimate(1, intake.pace(weeks(3, 3), 8), NOW.date())
+    guess = intake.estimate(1, intake.pace(weeks([3, 3]), 8), NOW.date())
     assert guess.earliest == date(2026, 11, 16)  # Monday of this week
 
 
 def test_no_throughput_no_date() -> None:
-    guess = intake.estimate(3, intake.pace(weeks(0, 0, 0), 8), NOW.date())
+    guess = intake.estimate(3, intake.pace(weeks([0, 0, 0]), 8), NOW.date())
     assert not guess.known and guess.latest is None
 
 
 def test_a_far_queue_says_more_than_a_year() -> None:
-    guess = intake.estimate(500, intake.pace(weeks(1, 1), 8), NOW.date())
+    guess = intake.estimate(500, intake.pace(weeks([1, 1]), 8), NOW.date())
     assert guess.earliest == date(2027, 11, 15) and guess.latest is None
 
 
@@ -157,7 +153,7 @@ def test_operation_limit_defers_the_rest_closes_first() -> None:
 
 
 def test_refresh_acknowledges_the_missed_and_re_tells_what_moved() -> None:
-    recorded = intake.pace(weeks(2, 2, 2, 2), 8)
+    recorded = intake.pace(weeks([2, 2, 2, 2]), 8)
     a = Seen("u/a", days_ago(1), created_at=days_ago(30), comments=0)
     b = Seen("u/b", days_ago(1), created_at=days_ago(20))
     c = Seen("u/c", days_ago(1), created_at=days_ago(10))

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import icalendar
 from ante.core import schedule
 from ante.core.rotation import Rotation, check, example
 from ante.render import ics
+from testbed.builders import rotation
 
 MONDAY = datetime(2026, 11, 16, 12, tzinfo=UTC)
-
-
-def rotation(**fields: Any) -> Rotation:
-    people = [{"login": x, "from": "2026-11-01"} for x in ("ann", "ben", "cat", "dan")]
-    return Rotation.model_validate({"volunteers": people, **fields})
 
 
 def test_defaults_follow_the_published_practices() -> None:

@@ -11,6 +11,7 @@ from ante.core import schedule
 from ante.core.rotation import WEEKDAYS, Rotation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from testbed.builders import rotation
 
 ZONES = ["UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata"]
 LOGINS = [f"vol{i}" for i in range(12)]
@@ -30,10 +31,6 @@ handoffs = st.fixed_dictionaries(
 roles = st.sampled_from(
     [["captain"], ["captain", "first-mate"], ["captain", "first-mate", "scribe"]]
 )
-
-
-def rotation(data: dict[str, Any]) -> Rotation:
-    return Rotation.model_validate(data)
 
 
 @st.composite

@@ -13,12 +13,9 @@ from ante.files import backlog, tax_weeks
 from ante.files.journal import Store
 from hypothesis import given
 from hypothesis import strategies as st
+from testbed.builders import weeks
 
 POLICY = TaxPolicy(target_backlog=5, margin=0.1, horizon_weeks=26, history_weeks=4, max=3)
-
-
-def weeks(rows: list[tuple[int, int, int]], first: int = 40) -> list[WeekMetrics]:
-    return [WeekMetrics(f"2026-W{first + i}", o, a, c) for i, (o, a, c) in enumerate(rows)]
 
 
 def rate(open_now: int, rows: list[tuple[int, int, int]], previous: int | None = 1, payers=4):

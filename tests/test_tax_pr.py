@@ -5,19 +5,15 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from datetime import UTC, datetime
 
 import pytest
 from testbed.ante import run_ante
+from testbed.builders import at
 from testbed.fakegithub import FakeGitHub
 from testbed.gitbed import TeamRemote, git
 
 NOW = "2026-11-18T09:00:00Z"  # Wednesday of 2026-W47
 TAX_FILE = "ledger/journal/2026/tax-2026-W47.yaml"
-
-
-def at(day: int) -> datetime:
-    return datetime(2026, 11, day, 10, tzinfo=UTC)
 
 
 def seed_backlog(fake: FakeGitHub) -> None:

@@ -15,12 +15,6 @@ NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 
 
-def at(fake: FakeGitHub, when: datetime) -> datetime:
-    """Move GitHub's clock (the fake's) to `when`: what happens next happens then."""
-    fake.now = when
-    return when
-
-
 def quiet_issue(fake: FakeGitHub, title: str, days: int, *labels: str) -> int:
     when = NOW - days * DAY
     return fake.add_issue("o/r", title=title, labels=["overhead", *labels], created_at=when)
@@ -33,7 +27,7 @@ def triage(team: TeamRemote, env: dict, now: datetime, *extra: str) -> str:
 def test_the_sweep_labels_then_closes_and_skips_exempt_and_active(
     team: TeamRemote, github_fake: FakeGitHub, github_env: dict
 ) -> None:
-    at(github_fake, NOW - DAY)
+    github_fake.clock_to(NOW - DAY)
     stale = quiet_issue(github_fake, "Support IE6", 90)
     pinned = quiet_issue(github_fake, "Known limitation", 400, "pinned")
     active = quiet_issue(github_fake, "Slow export", 90)
@@ -49,10 +43,10 @@ def test_the_sweep_labels_then_closes_and_skips_exempt_and_active(
     assert "needs-triage" not in github_fake.issue("o/r", active).labels
 
     # A week later: still inside the grace period, nothing happens.
-    at(github_fake, NOW + 7 * DAY)
+    github_fake.clock_to(NOW + 7 * DAY)
     assert "did nothing" in triage(team, github_env, NOW + 7 * DAY)
     # After the grace period without an answer: closed as not planned, saying why.
-    at(github_fake, NOW + 15 * DAY)
+    github_fake.clock_to(NOW + 15 * DAY)
     triage(team, github_env, NOW + 15 * DAY, "--push")
     issue = github_fake.issue("o/r", stale)
     assert (issue.state, issue.state_reason) == ("closed", "not_planned")
@@ -70,17 +64,17 @@ def test_antes_own_comment_never_resets_the_clock(
     team: TeamRemote, github_fake: FakeGitHub, github_env: dict
 ) -> None:
     record_closes(team.workdir, 1, 1)
-    start = at(github_fake, NOW - 70 * DAY)
+    start = github_fake.clock_to(NOW - 70 * DAY)
     number = github_fake.add_issue("o/r", title="Old", labels=["overhead"], created_at=start)
     other = github_fake.add_issue("o/r", title="Discussed", labels=["overhead"], created_at=start)
     # A week ago the weekly refresh acknowledged both (a missed event): ante's comment bumps
     # the issues' updated_at to a week ago ...
-    at(github_fake, NOW - 7 * DAY)
+    github_fake.clock_to(NOW - 7 * DAY)
     ante(team.workdir, github_env, NOW - 7 * DAY, "intake", "--refresh")
     assert github_fake.issue("o/r", number).updated_at > NOW - 8 * DAY
     assert len(ante_comments(github_fake, number)) == 1
     # ... yesterday a person commented on the other one.
-    at(github_fake, NOW - DAY)
+    github_fake.clock_to(NOW - DAY)
     github_fake.add_comment("o/r", other, "We hit this again", user="dana")
     assert "did ask 1" in triage(team, github_env, NOW)
     assert "needs-triage" in github_fake.issue("o/r", number).labels
@@ -93,12 +87,12 @@ def test_an_answer_takes_it_back_into_the_queue(
     team: TeamRemote, github_fake: FakeGitHub, github_env: dict
 ) -> None:
     record_closes(team.workdir, 2, 2)
-    at(github_fake, NOW - DAY)
+    github_fake.clock_to(NOW - DAY)
     number = quiet_issue(github_fake, "Printer", 80)
     triage(team, github_env, NOW)
-    at(github_fake, NOW + 3 * DAY)
+    github_fake.clock_to(NOW + 3 * DAY)
     github_fake.add_comment("o/r", number, "Yes, still relevant!", user="dana")
-    at(github_fake, NOW + 20 * DAY)
+    github_fake.clock_to(NOW + 20 * DAY)
     assert "did unask 1" in triage(team, github_env, NOW + 20 * DAY)
     issue = github_fake.issue("o/r", number)
     assert issue.state == "open" and "needs-triage" not in issue.labels
@@ -111,7 +105,7 @@ def test_an_answer_takes_it_back_into_the_queue(
 def test_dry_run_changes_nothing(
     team: TeamRemote, github_fake: FakeGitHub, github_env: dict
 ) -> None:
-    at(github_fake, NOW - DAY)
+    github_fake.clock_to(NOW - DAY)
     number = quiet_issue(github_fake, "Stale", 100)
     quiet_issue(github_fake, "Exempt", 100, "security")
     head = git(team.workdir, "rev-parse", "HEAD")
@@ -137,7 +131,7 @@ def test_a_sweep_of_500_issues_reads_little_and_stops_at_the_operation_limit(
     for n in range(500):
         # 30 quiet ones that ante acknowledged long ago (it knows their comment); 470 active.
         days = 100 if n < 30 else 5
-        created = at(github_fake, NOW - days * DAY + n * timedelta(seconds=10))
+        created = github_fake.clock_to(NOW - days * DAY + n * timedelta(seconds=10))
         number = github_fake.add_issue(
             "o/r", title=f"Issue {n}", labels=["overhead"], created_at=created
         )

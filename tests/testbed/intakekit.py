@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from ante.core.backlog import WeekMetrics
 from ante.files import backlog
 
 from . import payloads
-from .ante import Result, run_ante
+from .ante import Result, run_ante, stamp
 from .awardkit import write_event
 from .fakegithub import FakeGitHub
 
@@ -22,10 +22,6 @@ def record_closes(repo: Path, *closed: int) -> None:
         WeekMetrics(f"2026-W{46 - len(closed) + n:02d}", 20, 3, c) for n, c in enumerate(closed)
     ]
     backlog.write(repo, rows)
-
-
-def stamp(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def event(fake: FakeGitHub, tmp: Path, number: int, action: str, **extra: object) -> Path:
@@ -51,9 +47,7 @@ def event(fake: FakeGitHub, tmp: Path, number: int, action: str, **extra: object
 
 
 def ante(repo: Path, env: dict[str, str], now: datetime, *args: str) -> Result:
-    result = run_ante(["--repo", str(repo), *args], env={**env, "ANTE_NOW": stamp(now)})
-    assert result.code == 0, result.err + result.out
-    return result
+    return run_ante(args, repo=repo, env=env, now=now, check=True)
 
 
 def ante_comments(fake: FakeGitHub, number: int) -> list[str]:

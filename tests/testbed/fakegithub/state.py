@@ -246,6 +246,12 @@ class State:
             self.now += timedelta(seconds=seconds, **delta)
             return self.now
 
+    def clock_to(self, when: datetime) -> datetime:
+        """Set GitHub's clock: what happens next happens at `when`."""
+        with self._lock:
+            self.now = when
+            return when
+
     def activity_since(self, seq: int = 0) -> list[Activity]:
         """What happened after activity number `seq` (0: everything), oldest first."""
         with self._lock:
