@@ -165,14 +165,14 @@ class Index:
     windows: dict[str, Window] = field(default_factory=dict)
 
     def record(self, repo: Repo, issue: Issue, at: datetime) -> None:
-        """A write to `issue` at `at`: this version becomes searchable at `at + lag`."""
+        """A write to `issue` at `at`: this version is searchable from `at + lag` on."""
         snapshot = copy.copy(issue)
         snapshot.labels = list(issue.labels)
         snapshot.assignees = list(issue.assignees)
         snapshot.comments = list(issue.comments)
         snapshot.pull = copy.copy(issue.pull)
         key = (repo.full_name.lower(), issue.id)
-        self.versions.setdefault(key, []).append((at + self.lag, repo, snapshot))
+        self.versions.setdefault(key, []).append((at, repo, snapshot))
 
     def forget(self, repo: Repo, issue: Issue) -> None:
         self.versions.pop((repo.full_name.lower(), issue.id), None)
@@ -184,7 +184,7 @@ class Index:
 
     def visible(self, now: datetime) -> Iterator[tuple[Repo, Issue]]:
         for versions in self.versions.values():
-            seen = [(repo, issue) for at, repo, issue in versions if at <= now]
+            seen = [(repo, issue) for at, repo, issue in versions if at + self.lag <= now]
             if seen:
                 yield seen[-1]
 

@@ -96,6 +96,15 @@ class FakeGitHub(Routes, State):
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    @property
+    def search_lag(self) -> timedelta:
+        """How long after a write search finds it (GitHub's index is eventually consistent)."""
+        return self.search_index.lag
+
+    @search_lag.setter
+    def search_lag(self, lag: timedelta) -> None:
+        self.search_index.lag = lag
+
     # -- tokens ---------------------------------------------------------------------------------
 
     def workflow_token(

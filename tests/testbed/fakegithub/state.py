@@ -196,7 +196,6 @@ class State:
             )
             self._add_labels(target, new, old.labels, by)
             old.moved_to = (target.full_name, new.number)
-            self.search_index.forget(source, old)
             self._happened(source, old, self.now, "transferred", by)
             return new.number
 
@@ -206,7 +205,6 @@ class State:
             repo = self._repo(full_name)
             issue = self._issue(repo, number)
             issue.deleted = True
-            self.search_index.forget(repo, issue)
             self._happened(repo, issue, self._tick(), "deleted", by)
 
     def rename_label(self, full_name: str, old: str, new: str, *, by: str = "octocat") -> Label:
@@ -420,8 +418,10 @@ class State:
         self, repo: Repo, issue: Issue, at: datetime, action: str, actor: str, **details: Any
     ) -> None:
         """Record a write: a new version for search, an entry in the activity log."""
-        # Searchable `lag` after the write; a test may seed writes dated later than now.
-        self.search_index.record(repo, issue, min(at, self.now))
+        if issue.deleted or issue.moved_to is not None:
+            self.search_index.forget(repo, issue)
+        else:  # searchable `lag` after the write; a test may seed writes dated later than now
+            self.search_index.record(repo, issue, min(at, self.now))
         if "comment_id" in details:
             event = "issue_comment"
         else:
