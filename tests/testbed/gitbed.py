@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .ante import run_ante
+from .fakegithub import remote
 
 
 def git(repo: Path, *args: str) -> str:
@@ -35,6 +36,10 @@ class TeamRemote:
     def head(self) -> str:
         return git(self.origin, "rev-parse", "main").strip()
 
+    def pushes(self) -> list[remote.Push]:
+        """Every ref update offered to origin, with who pushed (see fakegithub.remote)."""
+        return remote.pushes(self.origin)
+
     def show(self, path: str, ref: str = "main") -> str:
         return git(self.origin, "show", f"{ref}:{path}")
 
@@ -46,6 +51,7 @@ def make_team(tmp: Path, members: Sequence[str] = ("alice", "bob", "carol")) -> 
     assert result.code == 0, result.err
     origin = tmp / "origin.git"
     subprocess.run(["git", "init", "--quiet", "--bare", "-b", "main", str(origin)], check=True)
+    remote.install(origin)  # GitHub's side: who pushed what, and protection when asked
     git(workdir, "remote", "add", "origin", str(origin))
     git(workdir, "push", "--quiet", "-u", "origin", "main")
     git(workdir, "config", "user.name", "tester")
