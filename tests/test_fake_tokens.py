@@ -169,3 +169,34 @@ def test_permissions_read_like_a_workflow() -> None:
     assert permissions(None)["issues"] == "write"
     with pytest.raises(ValueError, match="unknown permission"):
         permissions({"issue": "write"})
+
+
+def test_each_write_becomes_the_webhook_github_would_deliver(product: FakeGitHub) -> None:
+    workflow = product.workflow_token("o/r").value
+    seen = len(product.activity)
+    call(product, workflow, "POST", "/repos/o/r/issues/1/labels", labels=["chip:+1"])
+    product.close_issue("o/r", 1, by="alice")
+    product.add_comment("o/r", 1, "thanks", user="bob")
+
+    labeled, closed, commented = (product.webhook(a) for a in product.activity_since(seen))
+
+    assert (labeled.event, labeled.payload["action"], labeled.starts_runs) == (
+        "issues",
+        "labeled",
+        False,
+    )
+    assert labeled.payload["label"]["name"] == "chip:+1"
+    assert labeled.payload["sender"] == labeled.payload["sender"] | {
+        "login": "github-actions[bot]",
+        "type": "Bot",
+    }
+    assert (closed.event, closed.payload["action"], closed.starts_runs) == (
+        "issues",
+        "closed",
+        True,
+    )
+    assert closed.payload["issue"]["state_reason"] == "completed"
+    assert [n["name"] for n in closed.payload["issue"]["labels"]] == ["overhead", "chip:+1"]
+    assert closed.payload["repository"]["full_name"] == "o/r"
+    assert (commented.event, commented.payload["comment"]["body"]) == ("issue_comment", "thanks")
+    assert commented.payload["sender"]["login"] == "bob"

@@ -24,7 +24,9 @@ Activity (``model.Activity``)
     transferred/deleted, pull requests, issue comments created/edited, labels edited) with its
     ``actor``, ``via`` ("workflow", "app", "personal", or "web" for what a test seeded as a
     person) and ``starts_runs``. ``fake.activity_since(n)`` gives what happened after entry n;
-    ``webhooks.payload(fake, activity)`` builds the webhook a runner would deliver.
+    ``fake.webhook(activity)`` is the delivery a runner would receive: ``.event`` (the
+    X-GitHub-Event), ``.payload`` (built from GitHub's examples, schema-checked) and
+    ``.starts_runs``.
 
 Clock and search (``search.py``)
     ``fake.now`` is GitHub's clock: each write moves it one second, ``fake.advance(minutes=2)``
@@ -50,7 +52,8 @@ Protected branches (``remote.py``)
     ``remote.protect(origin, rule="branch"|"ruleset", bypass=("ante-app[bot]",))`` makes a bare
     git remote refuse pushes to main with GitHub's GH006/GH013 messages unless the pusher
     (``FAKEGITHUB_PUSHER`` in the pushing process's environment, or ``git push -o
-    pusher=<login>``) is on the bypass list; ``remote.pushes(origin)`` lists who pushed what.
+    pusher=<login>``) is on the bypass list; ``remote.pushes(origin)`` (``team.pushes()``)
+    lists who pushed what. Every gitbed team remote has the hook installed, unprotected.
 
 Seeding (``add_repo(private=...)``, ``add_issue``, ``add_pull``, ``label_issue``...) changes state
 without HTTP and records the same timeline, activity and search versions HTTP writes do.

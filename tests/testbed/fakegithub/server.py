@@ -33,6 +33,7 @@ from werkzeug.wsgi import ClosingIterator
 from . import faults
 from .contract import Violation, check, describe, spec
 from .faults import Fault, Tamper
+from .model import Activity
 from .render import API
 from .routes import DOCS, ROUTES, Refusal, Reply, Routes
 from .state import State
@@ -153,6 +154,12 @@ class FakeGitHub(Routes, State):
     @property
     def actor(self) -> str:
         return self.token.identity
+
+    def webhook(self, activity: Activity) -> Any:
+        """The webhook delivery GitHub would send for `activity` (see webhooks.py)."""
+        from .webhooks import delivery  # webhooks build on testbed.payloads, which needs spec()
+
+        return delivery(self, activity)
 
     def writes_by(self, kind: str) -> list[Any]:
         """The activity caused through tokens of `kind` ("workflow", "app", "personal", "web")."""
