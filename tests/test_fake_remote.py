@@ -95,11 +95,6 @@ def test_a_ruleset_refuses_with_gh013_and_lets_its_bypass_list_through(team: Tea
     assert push(team.workdir, "origin", "HEAD:main", pusher="alice").returncode == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: gitrepo.publish retries a push that branch protection refused (8 times, "
-    "reported as other writers landing first); GH006/GH013 are not cured by retrying",
-)
 def test_a_push_refused_by_protection_is_reported_at_once(
     team: TeamRemote, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,6 +11,7 @@ from ante.core import awards
 from ante.core.awards import Person, Provenance
 from ante.core.models import Entry
 from testbed.ante import run_ante
+from testbed.builders import journal
 from testbed.fakegithub import FakeGitHub
 from testbed.gitbed import TeamRemote, git
 
@@ -20,10 +21,6 @@ MEMBERS = ("alice", "bob", "carol")
 
 def sync(repo: Path, env: dict[str, str], *extra: str):
     return run_ante(["--repo", str(repo), "sync", *extra], env={**env, "ANTE_NOW": NOW})
-
-
-def journal(text: str) -> list[dict]:
-    return [e for e in yaml.safe_load(text)["entries"] if e["kind"] in ("award", "revoke")]
 
 
 def searches(fake: FakeGitHub) -> int:
@@ -96,7 +93,7 @@ def test_250_issues_30_percent_missed_all_awarded_from_3_list_pages(
     assert sum("/permission" in path for _, path in calls) <= 4  # once per person, cached
     # who applied the label decides, so each issue to award shows its timeline once
     assert sum(path.endswith("/timeline") for _, path in calls) == len(missed)
-    awarded = journal(team.show("ledger/journal/2026/entries.yaml"))
+    awarded = journal(team.show("ledger/journal/2026/entries.yaml"), "award", "revoke")
     refs = [e["ref"] for e in awarded]
     assert len(refs) == len(set(refs)) == 250  # 100% awarded, none twice
     assert sum(e["delta"] for e in awarded) == 250 + 25  # every tenth is overhead:large
@@ -120,13 +117,13 @@ def test_reopened_and_relabelled_issues_are_reconciled(
 ) -> None:
     first, second, third = seed(github_fake, 3)
     assert sync(team.workdir, github_env).code == 0
-    assert len(journal((team.workdir / "ledger/journal/2026/entries.yaml").read_text())) == 3
+    assert len(journal(team.workdir, "award", "revoke")) == 3
     github_fake.reopen_issue("o/r", first)
     github_fake.label_issue("o/r", second, "overhead:large", by="maintainer")
     github_fake.close_issue("o/r", third, reason="not_planned")  # already closed: no change
     result = sync(team.workdir, github_env, "--since", "2026-11-18T00:00:00Z")
     assert result.code == 0, result.err
-    entries = journal((team.workdir / "ledger/journal/2026/entries.yaml").read_text())
+    entries = journal(team.workdir, "award", "revoke")
     net: dict[str, int] = {}
     for entry in entries:
         net[entry["ref"]] = net.get(entry["ref"], 0) + entry["delta"]
@@ -147,7 +144,7 @@ def test_untrusted_earner_needs_the_timeline(
     github_fake.close_issue("o/r", given, by="alice")
     result = sync(team.workdir, github_env)
     assert result.code == 0, result.err
-    entries = journal((team.workdir / "ledger/journal/2026/entries.yaml").read_text())
+    entries = journal(team.workdir, "award", "revoke")
     assert [(e["member"], e["ref"].rsplit("/", 1)[1]) for e in entries] == [("alice", str(given))]
     assert github_fake.count("GET", f"/repos/o/r/issues/{own}/timeline") == 1
     assert "applied by @bob themselves" in github_fake.comments("o/r", own)[0].body
