@@ -28,7 +28,6 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
-from werkzeug.wsgi import ClosingIterator
 
 from . import faults
 from .contract import Violation, check, describe, spec
@@ -54,8 +53,9 @@ class FakeGitHub(Routes, State):
         super().__init__(search_lag=search_lag)
         self.calls: list[tuple[str, str]] = []
         self._violations: list[Violation] = []
-        self._checking = 0  # responses sent and still being checked against the contract
-        self._checked = threading.Condition()
+        # Responses sent and not yet checked against the contract (see `settle`).
+        self._unchecked: list[Callable[[], None]] = []
+        self._settling = threading.Lock()
         self.validation_seconds = 0.0
         self.faults: list[Fault] = []
         self.tampers: list[Tamper] = []
@@ -182,10 +182,20 @@ class FakeGitHub(Routes, State):
         self.settle()
         return self._violations
 
-    def settle(self, timeout: float = 60) -> None:
-        """Wait until every response already sent has been checked against the contract."""
-        with self._checked:
-            self._checked.wait_for(lambda: self._checking == 0, timeout)
+    def settle(self) -> None:
+        """Check every response sent so far against the contract.
+
+        Responses are checked after the fact, when a test reads `violations` or the fake stops:
+        validating long bodies then never competes with the requests a client is timing.
+        """
+        with self._settling:
+            while True:
+                with self._lock:
+                    pending, self._unchecked = self._unchecked, []
+                if not pending:
+                    return
+                for check_response in pending:
+                    check_response()
 
     def take_violations(self) -> list[Violation]:
         """Return and forget the violations (for tests that provoke them on purpose)."""
@@ -245,31 +255,19 @@ class FakeGitHub(Routes, State):
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
         response, check_later = self._respond(request)
-        sent = response(environ, start_response)
-        if check_later is None:
-            return sent  # type: ignore[no-any-return]
-        # The response is checked once it has been sent, so that validating a long body never
-        # counts against the client's timeout; `violations` and `stop()` wait for the checks.
-        with self._checked:
-            self._checking += 1
-        return ClosingIterator(sent, [check_later])
+        if check_later is not None:
+            with self._lock:
+                self._unchecked.append(check_later)
+        return response(environ, start_response)  # type: ignore[no-any-return]
 
     def _check_response(self, request: Request, openapi_request: Any, response: Response) -> None:
-        method, path = request.method, request.path
-        try:
-            openapi_response = WerkzeugOpenAPIResponse(response)
-            errors = self._check(
-                "response",
-                lambda: list(
-                    spec().answers.iter_response_errors(openapi_request, openapi_response)
-                ),
-            )
-            for error in errors:
-                self._violate("response", method, path, describe(error))
-        finally:
-            with self._checked:
-                self._checking -= 1
-                self._checked.notify_all()
+        openapi_response = WerkzeugOpenAPIResponse(response)
+        errors = self._check(
+            "response",
+            lambda: list(spec().answers.iter_response_errors(openapi_request, openapi_response)),
+        )
+        for error in errors:
+            self._violate("response", request.method, request.path, describe(error))
 
     def _respond(self, request: Request) -> tuple[Response, Callable[[], None] | None]:
         """The answer, and the contract check to run once it is sent (None: nothing to check)."""
