@@ -123,6 +123,12 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
         return 1
     except KeyboardInterrupt:
         return 130
+    except (Exception, RecursionError, MemoryError) as exc:  # the last net: never a traceback
+        if env.get("ANTE_DEBUG"):
+            raise
+        print(f"ante: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("ante: nothing was written; please report this with the command", file=sys.stderr)
+        return 1
 
 
 def _require_current_format(repo: Path) -> None:

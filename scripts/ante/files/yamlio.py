@@ -31,6 +31,8 @@ SafeLoader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(
     yaml, "CSafeLoader", yaml.SafeLoader
 )
 
+from ante.files.strict import LIMITS, StrictError, StrictLoader, prescan
+
 Model = TypeVar("Model", bound=BaseModel)
 Loc = Sequence[str | int]
 
@@ -55,7 +57,13 @@ class Document:
             self.data: Any = parsed
             return
         try:
-            self.data = yaml.load(text, Loader=SafeLoader)
+            prescan(text)  # size, nesting and alias expansion, before anything is built
+            self.data = yaml.load(text, Loader=StrictLoader)
+        except StrictError as exc:
+            mark = exc.problem_mark
+            line = mark.line + 1 if mark else None
+            col = mark.column + 1 if mark else None
+            raise DataError(Problem(shown, line, col, str(exc.problem))) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             message = f"not valid YAML: {exc.problem or exc.context}"
@@ -65,6 +73,8 @@ class Document:
             col = mark.column + 1 if mark else None
             raise DataError(Problem(shown, line, col, message)) from None
         except yaml.YAMLError as exc:
+            raise DataError(Problem(shown, None, None, f"not valid YAML: {exc}")) from None
+        except (ValueError, OverflowError, TypeError, RecursionError) as exc:
             raise DataError(Problem(shown, None, None, f"not valid YAML: {exc}")) from None
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
@@ -132,11 +142,28 @@ def read(path: Path, root: Path | None = None, *, fast: bool = False) -> Documen
     """A YAML file; `fast` takes the journal fast path when the file is in ante's own spelling."""
     shown = display(path, root)
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > LIMITS.max_bytes:
+            raise DataError(
+                Problem(
+                    shown, None, None, f"{size} bytes: more than ante reads ({LIMITS.max_bytes})"
+                )
+            )
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise DataError(Problem(shown, None, None, "file not found")) from None
+    except IsADirectoryError:
+        raise DataError(Problem(shown, None, None, "a folder where a file was expected")) from None
+    except OSError as exc:
+        raise DataError(Problem(shown, None, None, f"cannot read: {exc.strerror}")) from None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError(Problem(shown, None, None, f"not UTF-8 text: {exc.reason}")) from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataError(Problem(shown, line, col, f"not UTF-8 text: {exc.reason}")) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
     return Document(path, text, shown, fast=fast)
 
 
@@ -152,9 +179,9 @@ def load(path: Path, model: type[Model], root: Path | None = None, *, empty: Any
 _PAIR = re.compile(r'(\w+): ("(?:[^"\\]|\\.)*"|[^,}"]*)(, |\}$)')
 _TYPED = {
     "date": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
-    "delta": re.compile(r"^-?\d+$"),
+    "delta": re.compile(r"^-?(?:0|[1-9]\d{0,17})$"),
     "at": re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"),
-    "rate": re.compile(r"^\d+$"),
+    "rate": re.compile(r"^(?:0|[1-9]\d{0,17})$"),
 }
 
 
@@ -170,7 +197,7 @@ def fast_journal(text: str) -> dict[str, Any] | None:
                 continue
             key, sep, raw = line.partition(": ")
             value = _fast_value(key, raw) if sep and key in ("week", "rate", "reason") else None
-            if value is None:
+            if value is None or key in data:  # a duplicate key: the full loader names it
                 return None
             data[key] = value
             continue
@@ -199,7 +226,7 @@ def fast_journal(text: str) -> dict[str, Any] | None:
 _VALUE = r'("(?:[^"\\]|\\.)*"|[A-Za-z_][A-Za-z0-9_.\-/@]*)'
 _ENTRY = re.compile(
     rf"^- \{{id: {_VALUE}, date: (\d{{4}}-\d\d-\d\d), kind: ([a-z]+), member: {_VALUE}, "
-    rf"delta: (-?\d+), ref: {_VALUE}(?:, reason: {_VALUE})?"
+    rf"delta: (-?(?:0|[1-9]\d{{0,17}})), ref: {_VALUE}(?:, reason: {_VALUE})?"
     r"(?:, at: (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ))?\}$"
 )
 
@@ -233,18 +260,20 @@ def _text(raw: str) -> str | None:
         if "\\" not in raw:  # nothing escaped: the quotes are all there is to it
             return raw[1:-1]
         try:
-            return str(json.loads(raw))
+            text = str(json.loads(raw))
         except ValueError:
             return None
+        return None if _SURROGATE.search(text) else text  # the full loader names the line
     return None if raw.lower() in _RESERVED else raw
 
 
 def _fast_value(key: str, raw: str) -> Any:
     if raw.startswith('"'):
         try:
-            return json.loads(raw)
+            value = json.loads(raw)
         except ValueError:
             return None
+        return None if not isinstance(value, str) or _SURROGATE.search(value) else value
     typed = _TYPED.get(key)
     if typed is not None:
         return (int(raw) if key in ("delta", "rate") else raw) if typed.match(raw) else None
@@ -254,6 +283,7 @@ def _fast_value(key: str, raw: str) -> Any:
 # ---- writing -------------------------------------------------------------------------------
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-/@]*$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 
 
@@ -274,7 +304,29 @@ def scalar(value: object) -> str:
     text = str(value)
     if _PLAIN.match(text) and text.lower() not in _RESERVED:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return quoted(text)
+
+
+# What YAML will not read back raw inside a double-quoted scalar: C0/C1 controls, DEL, the
+# characters it treats as line breaks (NEL, LS, PS), surrogates and the non-characters.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
+)
+
+
+def quoted(text: str) -> str:
+    """`text` as a double-quoted YAML scalar that reads back as exactly `text`.
+
+    JSON's escapes are YAML's too; what JSON leaves raw but YAML cannot read is escaped as
+    `\\uXXXX`, and a lone surrogate (no valid Unicode) becomes U+FFFD.
+    """
+    body = json.dumps(text, ensure_ascii=False)
+    return _UNPRINTABLE.sub(_escape, body)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return "\\ufffd" if "\ud800" <= char <= "\udfff" else f"\\u{ord(char):04x}"
 
 
 def flow(mapping: Iterable[tuple[str, object]]) -> str:

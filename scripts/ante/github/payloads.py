@@ -4,6 +4,7 @@ and an `issues` payload's issue as `IssueFacts` (PayloadError names what is off)
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +14,51 @@ from ante import clock
 from ante.core.awards import IssueFacts, Person, is_bot
 from ante.errors import AnteError, UsageError
 
+MAX_BYTES = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
+MAX_DEPTH = 64  # real payloads nest about 6 levels; forwarded ones a few more
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half a UTF-16 pair: JSON allows it alone
+
+
+def depth(value: Any) -> int:
+    """How deeply `value` (parsed JSON) nests, counted without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                stack.extend((child, level + 1) for child in item)
+    return deepest
+
+
+def _whole_characters(value: Any) -> Any:
+    """`value` with every lone surrogate in its strings replaced by U+FFFD (no recursion)."""
+
+    def fix(item: Any) -> Any:
+        return _SURROGATE.sub("\ufffd", item) if isinstance(item, str) else item
+
+    root = [value]
+    stack: list[Any] = [root]
+    while stack:
+        container = stack.pop()
+        pairs = list(container.items()) if isinstance(container, dict) else enumerate(container)
+        for key, item in pairs:
+            place = key
+            if isinstance(container, dict) and isinstance(key, str) and _SURROGATE.search(key):
+                del container[key]
+                place = fix(key)
+            container[place] = fix(item)
+            if isinstance(item, dict | list):
+                stack.append(item)
+    return root[0]
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
 
 def load_payload(path: Path, *, forwarded: bool = True) -> Any:
     """The JSON payload in `path`; a product repo's forwarded event is unwrapped.
@@ -21,11 +67,27 @@ def load_payload(path: Path, *, forwarded: bool = True) -> Any:
     `client_payload` is the original payload.
     """
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > MAX_BYTES:
+            raise AnteError(f"{path}: larger than an event payload can be ({MAX_BYTES} bytes)")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise AnteError(f"{path}: no such event file") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, OSError) as exc:
         raise AnteError(f"{path}: not a JSON event payload ({exc})") from None
+    try:
+        payload = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise AnteError(
+            f"{path}:{exc.lineno}:{exc.colno}: not a JSON event payload ({exc.msg})"
+        ) from None
+    except RecursionError:
+        raise AnteError(f"{path}: nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:
+        raise AnteError(f"{path}: not a JSON event payload ({exc})") from None
+    if depth(payload) > MAX_DEPTH:
+        raise AnteError(f"{path}: nested more than {MAX_DEPTH} levels deep")
+    if "\\u" in text:  # `\ud800` alone decodes to text that no file or stream can hold
+        payload = _whole_characters(payload)
     if forwarded and isinstance(payload, dict) and isinstance(payload.get("client_payload"), dict):
         payload = payload["client_payload"]
     return payload

@@ -11,6 +11,7 @@ import yaml
 from ante.context import Context
 from ante.errors import DataError, Problem
 from ante.files import backlog, gitrepo, rotations, yamlio
+from ante.files.strict import strict_load
 from ante.services.sync import check_cursor
 
 
@@ -97,8 +98,8 @@ def only_appended(committed: str, current: str) -> bool:
 
 def _entries(text: str) -> list[dict[str, object]]:
     try:
-        data = yaml.load(text, Loader=yamlio.SafeLoader) or {}
-    except yaml.YAMLError:
+        data = strict_load(text) or {}
+    except (yaml.YAMLError, ValueError):
         return []
     entries = data.get("entries") if isinstance(data, dict) else None
     return list(entries) if isinstance(entries, list) else []
