@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ante import flags
 from ante.context import Context
 from ante.core.ledger import grants_due
-from ante.files import gitrepo
+from ante.files import gitrepo, yamlio
 from ante.services import status_file
 
 
@@ -29,11 +29,18 @@ def add_parser(sub: flags.Subparsers) -> None:
 
 def apply(ctx: Context) -> str | None:
     """Idempotent: the commit message for what changed, or None when nothing did."""
+    carried = ctx.store.carry_late()  # a closed year's late file (a tax PR merged late)
     ledger = ctx.store.load()
     granted = ctx.store.append(ledger, grants_due(ledger, ctx.now.date()))
     rendered = status_file.write(ctx)
-    if not granted and not rendered:
+    if not granted and not rendered and not carried:
         return None
+    if carried:
+        moves = ", ".join(
+            f"{yamlio.display(old, ctx.repo)} -> {yamlio.display(new, ctx.repo)}"
+            for old, new in carried
+        )
+        return f"ante: carry late journal files into the open year ({moves})"
     if granted:
         names = ", ".join(f"@{e.member}" for e in granted)
         return f"ante: starting chips for {names}"

@@ -67,7 +67,7 @@ def run(opts: Options, ctx: Context) -> int:
         history, open_now = backlog.record(history, row), row.open
         pulls = {w: github.find_pulls(repo_name, BRANCH.format(week=w)) for w in weeks}
         waived = {
-            w: waiver(w, ps[0])
+            w: waiver(w, ps[0], ctx.store.open_period_for(0))
             for w, ps in pulls.items()
             if ps and not any(p.state == "open" or p.merged for p in ps)
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from datetime import date, datetime
 from typing import Annotated, Literal
@@ -212,16 +214,32 @@ class Entry(Strict):
 class JournalFile(Strict):
     """A journal file. A weekly tax file also says which week, at what rate and why."""
 
-    week: str | None = None
-    rate: int | None = None
+    week: str | None = Field(None, pattern=r"^\d{4}-W\d{2}$")
+    rate: int | None = Field(None, ge=0)
     reason: str | None = None
     entries: list[Entry] = []
 
+    def is_tax_week(self) -> bool:
+        return self.week is not None
+
 
 class Opening(Strict):
-    """A period's checkpoint: balances carried in, and a digest sealing the closed period."""
+    """A period's checkpoint: balances carried in, and what seals every closed period.
 
-    period: int
+    `sealed` is the digest of the previous period's files; `closed` lists every file of every
+    closed period with its size, so a file added to, removed from or grown in a closed year is
+    seen without reading it; `checksum` covers this checkpoint itself.
+    """
+
+    period: int = Field(ge=1970, le=9999)
     carried_from: int | None = None
     sealed: str | None = None  # sha256 of the previous period's journal files
+    closed: dict[str, int] = {}  # "2026/entries.yaml": bytes, for every closed period
     balances: dict[str, int] = {}
+    checksum: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+    def digest(self) -> str:
+        """What `checksum` must be: sha256 of everything else in the checkpoint."""
+        body = self.model_dump(exclude={"checksum"})
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()

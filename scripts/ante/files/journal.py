@@ -72,12 +72,22 @@ class Store:
         return sorted(files, key=lambda p: p.name != "entries.yaml")  # the main file first
 
     def load(self, *, full: bool = False) -> Ledger:
-        """The current period, validated. `full` also re-checks every closed period and its seal."""
+        """The current period, validated, on a checkpoint chain that is intact.
+
+        Every load checks the current checkpoint (present where a year came before, unedited,
+        in order) and that no closed period gained, lost or changed a file since it was sealed
+        (sizes from the checkpoint, and the previous year's digest); closed years are not read.
+        `full` also replays every closed period against its successor's checkpoint.
+        """
         members, policy = self.members(), self.policy()
         periods = self.periods()
         if not periods:
             return Ledger(members, policy)
         problems: list[Problem] = []
+        try:
+            self.check_closed(periods[-1], *self.opening(periods[-1]))
+        except DataError as exc:
+            problems.extend(exc.problems)
         ledger: Ledger | None = None
         previous: Ledger | None = None
         for period in periods if full else periods[-1:]:
@@ -88,7 +98,7 @@ class Store:
                 ledger = None
             previous = ledger
         if problems:
-            raise DataError(problems)
+            raise DataError(list(dict.fromkeys(problems)))  # each problem once
         assert ledger is not None
         return ledger
 
@@ -105,6 +115,10 @@ class Store:
         if full or (len(periods) <= 2 and not opening_committed):
             return self.load(full=True)
         problems: list[Problem] = []
+        try:  # the open checkpoint itself, and no file added to or lost from a closed year
+            self.check_closed(periods[-1], *self.opening(periods[-1]))
+        except DataError as exc:
+            problems.extend(exc.problems)
         for period in periods[:-1] if opening_committed else periods[:-2]:
             opening_path = self.journal_dir / str(period + 1) / "opening.yaml"
             if not opening_path.exists():
@@ -125,34 +139,169 @@ class Store:
                 problems.extend(exc.problems)
                 previous = None
         if problems:
-            raise DataError(problems)
+            raise DataError(list(dict.fromkeys(problems)))
         assert previous is not None
         return previous
+
+    def opening(self, period: int) -> tuple[Opening, yamlio.Document | None]:
+        """The checkpoint of `period`, checked on its own: present, unedited and in order."""
+        path = self.journal_dir / str(period) / "opening.yaml"
+        earlier = [p for p in self.periods() if p < period]
+        if not path.exists():
+            if earlier:
+                raise DataError(
+                    Problem(
+                        self._shown(path),
+                        None,
+                        None,
+                        f"missing: the checkpoint carrying balances from {earlier[-1]} into "
+                        f"{period} is gone, so balances would restart at zero; restore it "
+                        "from git history",
+                    )
+                )
+            return Opening.model_construct(period=period, balances={}, closed={}), None
+        document = yamlio.read(path, self.repo)
+        opening = document.validate(Opening)
+        problems: list[Problem] = []
+        if opening.checksum != opening.digest():
+            problems.append(
+                document.problem(
+                    ("checksum",),
+                    "this checkpoint was edited after ante wrote it (its checksum no longer "
+                    "matches); restore it from git history and correct with an `adjust` entry",
+                )
+            )
+        if opening.period != period:
+            problems.append(
+                document.problem(
+                    ("period",), f"says period {opening.period} but is in the folder of {period}"
+                )
+            )
+        expected = earlier[-1] if earlier else None
+        if opening.carried_from != expected:
+            where = f"ledger/journal/{opening.carried_from}/"
+            problems.append(
+                document.problem(
+                    ("carried_from",),
+                    f"carried from {opening.carried_from}, but the year before {period} is "
+                    f"{expected}" + ("" if expected is None else f" ({where} is not there)"),
+                )
+            )
+        if problems:
+            raise DataError(problems)
+        return opening, document
+
+    def check_closed(self, period: int, opening: Opening, document: yamlio.Document | None) -> None:
+        """No closed period gained, lost or changed a file since `opening` sealed it."""
+        closed = [p for p in self.periods() if p < period]
+        if not closed:
+            return
+        assert document is not None  # opening() refused a missing checkpoint
+        seal = self._shown(document.path)
+        problems: list[Problem] = []
+        found: dict[str, Path] = {}
+        for year in closed:
+            for path in sorted((self.journal_dir / str(year)).glob("*.yaml")):
+                found[f"{year}/{path.name}"] = path
+        for name, path in found.items():
+            size = path.stat().st_size
+            if name not in opening.closed:
+                problems.append(
+                    Problem(
+                        self._shown(path),
+                        None,
+                        None,
+                        f"added to {name.split('/')[0]} after that year was closed by {seal}: "
+                        f"its entries count in no balance; move it to ledger/journal/{period}/ "
+                        "(`ante refresh` does) or remove it",
+                    )
+                )
+            elif opening.closed[name] != size:
+                problems.append(
+                    Problem(
+                        self._shown(path),
+                        None,
+                        None,
+                        f"changed after {name.split('/')[0]} was closed by {seal}; restore it "
+                        "from git history and correct with an `adjust` entry in the open year",
+                    )
+                )
+        for name in opening.closed:
+            if name not in found:
+                problems.append(
+                    Problem(
+                        f"ledger/journal/{name}",
+                        None,
+                        None,
+                        f"missing: sealed by {seal} when {name.split('/')[0]} was closed; "
+                        "restore it from git history",
+                    )
+                )
+        if not problems and opening.sealed != self.seal(closed[-1]):
+            problems.append(
+                document.problem(
+                    ("sealed",),
+                    f"journal of {closed[-1]} was changed after it was closed",
+                )
+            )
+        if problems:
+            raise DataError(problems)
+
+    def late_files(self) -> list[Path]:
+        """Files added to a closed period after it was sealed (a tax PR merged late, say)."""
+        periods = self.periods()
+        if len(periods) < 2:
+            return []
+        try:
+            opening, _ = self.opening(periods[-1])
+        except DataError:
+            return []
+        return [
+            path
+            for year in periods[:-1]
+            for path in sorted((self.journal_dir / str(year)).glob("*.yaml"))
+            if f"{year}/{path.name}" not in opening.closed
+        ]
+
+    def carry_late(self) -> list[tuple[Path, Path]]:
+        """Move late files of closed periods into the open one, where their entries count.
+
+        Each entry keeps its id and date; the closed year's seal holds again. Returns the moves.
+        """
+        periods = self.periods()
+        moves: list[tuple[Path, Path]] = []
+        for path in self.late_files():
+            target = self.journal_dir / str(periods[-1]) / path.name
+            if target.exists():
+                target = target.with_name(f"late-{path.parent.name}-{path.name}")
+            if target.exists():
+                continue  # carried before under this name: the load names the file to settle
+            target.write_bytes(path.read_bytes())
+            path.unlink()
+            moves.append((path, target))
+        return moves
 
     def _load_period(
         self, period: int, members: dict[str, Member], policy: Policy, previous: Ledger | None
     ) -> Ledger:
         opening_path = self.journal_dir / str(period) / "opening.yaml"
-        opening = Opening(period=period)
         problems: list[Problem] = []
-        if opening_path.exists():
-            opening_doc = yamlio.read(opening_path, self.repo)
-            opening = opening_doc.validate(Opening)
-            if previous is not None:
-                if _nonzero(opening.balances) != _nonzero(previous.balances()):
-                    problems.append(
-                        opening_doc.problem(
-                            ("balances",),
-                            f"does not match the closing balances of {previous.period}",
-                        )
+        opening, opening_doc = self.opening(period)
+        if previous is not None and opening_doc is not None:
+            if _nonzero(opening.balances) != _nonzero(previous.balances()):
+                problems.append(
+                    opening_doc.problem(
+                        ("balances",),
+                        f"does not match the closing balances of {previous.period}",
                     )
-                if opening.sealed != self.seal(previous.period or 0):
-                    problems.append(
-                        opening_doc.problem(
-                            ("sealed",),
-                            f"journal of {previous.period} was changed after it was closed",
-                        )
+                )
+            if opening.sealed != self.seal(previous.period or 0):
+                problems.append(
+                    opening_doc.problem(
+                        ("sealed",),
+                        f"journal of {previous.period} was changed after it was closed",
                     )
+                )
         entries: list[Entry] = []
         origins: list[Origin] = []
         for path in self.period_files(period):
@@ -162,6 +311,7 @@ class Store:
             except DataError as exc:
                 problems.extend(exc.problems)
                 continue
+            problems.extend(_kinds(path, document, journal))
             entries.extend(journal.entries)
             origins.extend(Origin(document, i) for i in range(len(journal.entries)))
         for violation in check(members, opening.balances, entries):
@@ -201,6 +351,11 @@ class Store:
         for path in sorted(folder.glob("*.yaml")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         return digest.hexdigest()
+
+    def open_period_for(self, year: int) -> int:
+        """Where entries of `year` are written: that year, or the open one if it came later."""
+        periods = self.periods()
+        return max(year, periods[-1]) if periods else year
 
     # ---- writing ---------------------------------------------------------------------------
 
@@ -244,13 +399,22 @@ class Store:
         return path
 
     def open_period(self, year: int, balances: dict[str, int], previous: int | None) -> None:
-        opening = {
-            "period": year,
-            "carried_from": previous,
-            "sealed": self.seal(previous) if previous is not None else None,
-            "balances": dict(sorted(balances.items())),
-        }
-        text = OPENING_HEADER.format(period=year) + "\n".join(yamlio.block(opening)) + "\n"
+        """Close every earlier period and open `year` on the balances carried into it."""
+        closed: dict[str, int] = {}
+        for period in self.periods():
+            if period < year:
+                for path in sorted((self.journal_dir / str(period)).glob("*.yaml")):
+                    closed[f"{period}/{path.name}"] = path.stat().st_size
+        opening = Opening.model_construct(
+            period=year,
+            carried_from=previous,
+            sealed=self.seal(previous) if previous is not None else None,
+            closed=closed,
+            balances=dict(sorted(balances.items())),
+        )
+        fields = opening.model_dump(exclude={"checksum"})
+        fields["checksum"] = opening.digest()
+        text = OPENING_HEADER.format(period=year) + "\n".join(yamlio.block(fields)) + "\n"
         yamlio.write_text(self.journal_dir / str(year) / "opening.yaml", text)
 
     def _append_lines(self, path: Path, period: int, entries: list[Entry]) -> None:
@@ -275,6 +439,32 @@ def _balances_without(ledger: Ledger, later: list[Entry]) -> dict[str, int]:
     for entry in later:
         balances[entry.member] -= entry.delta
     return balances
+
+
+def _kinds(path: Path, document: yamlio.Document, journal: JournalFile) -> list[Problem]:
+    """A weekly tax file holds that week's tax and nothing else; no other file names a week."""
+    problems: list[Problem] = []
+    is_tax_file = path.name.startswith("tax-")
+    if is_tax_file and journal.week is None:
+        problems.append(document.problem((), "a tax file names its `week` (e.g. week: 2026-W47)"))
+    if journal.week is not None and path.name != f"tax-{journal.week}.yaml":
+        problems.append(
+            document.problem(
+                ("week",), f"the tax of {journal.week} goes in tax-{journal.week}.yaml"
+            )
+        )
+    if not is_tax_file and journal.week is None and journal.rate is not None:
+        problems.append(document.problem(("rate",), "`rate` belongs in a weekly tax file"))
+    for index, entry in enumerate(journal.entries):
+        if is_tax_file and entry.kind != "tax":
+            problems.append(
+                document.problem(
+                    ("entries", index, "kind"),
+                    f"a {entry.kind} entry in a tax file: a tax file holds only that week's tax "
+                    "(put it in entries.yaml)",
+                )
+            )
+    return problems
 
 
 def _nonzero(balances: dict[str, int]) -> dict[str, int]:

@@ -86,19 +86,22 @@ def plan_weeks(
         for row in plan.members:
             balances[row.login] = row.after
         previous = plan.rate
-        period = plan.day.year
+        period = ctx.store.open_period_for(plan.day.year)  # never into a closed year
         head = {"week": week, "rate": plan.rate, "reason": plan.reason}
         path = f"ledger/journal/{period}/{tax.file_name(week)}"
         offers.append(Offer(plan, journal_text(period, plan.entries(), head), path))
     return offers
 
 
-def waiver(week: str, pull: Pull) -> tuple[str, str]:
-    """The tax file of a week whose pull request was closed unmerged: it collected nothing."""
+def waiver(week: str, pull: Pull, open_year: int | None = None) -> tuple[str, str]:
+    """The tax file of a week whose pull request was closed unmerged: it collected nothing.
+
+    It goes in the week's year, or in `open_year` when that year is already closed.
+    """
     found = re.search(r":\s*(\d+) chips?$", pull.title)
     rate = int(found.group(1)) if found else 0
     reason = f"{tax.WAIVED}: pull request #{pull.number} was closed without merging."
-    period = tax.tax_day(week).year
+    period = max(tax.tax_day(week).year, open_year or 0)
     head = {"week": week, "rate": rate, "reason": reason}
     return f"ledger/journal/{period}/{tax.file_name(week)}", journal_text(period, [], head)
 
