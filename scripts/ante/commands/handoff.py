@@ -181,7 +181,9 @@ def open_issue(ctx: Context, roster: Roster, queue: list[maintenance.QueueItem])
     # ante's own issues, found by their hidden key through the issues API (search lags: two
     # runs a minute apart would each open one). Open ones to close, and this week's, if any.
     found = gh.list_issues(repo, state="open", labels=[HANDOFF_LABEL], sort="created")
-    mine = [i for i in found if f"<!-- ante:handoff {roster.name} " in i.body]
+    mine = [
+        i for i in found if gh.is_mine(i.author) and f"<!-- ante:handoff {roster.name} " in i.body
+    ]
     if any(tag in i.body for i in mine) or gh.find_keyed_issue(repo, tag, labels=[HANDOFF_LABEL]):
         ctx.say(f"{roster.name}: this week's handoff issue is already there")
     else:

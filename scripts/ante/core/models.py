@@ -145,6 +145,18 @@ class IntakePolicy(Strict):
     history_weeks: int = Field(8, ge=1)  # recorded weeks the pickup estimate's pace comes from
 
 
+class PagingPolicy(Strict):
+    """Who may page the on-call through the emergency issue form, and what others get.
+
+    `members`: people in ledger/members.yaml, the rotations' people and the repository's
+    writers; `everyone`: anyone who can open an issue; `org/team`: that team's members (its
+    membership must be readable by ante's token) and the writers.
+    """
+
+    who: str = Field("members", pattern=r"^(members|everyone|[\w.-]+/[\w.-]+)$")
+    outsiders: Literal["acknowledge", "ignore"] = "acknowledge"  # reply without paging, or not
+
+
 class Policy(Strict):
     starting_grant: int = Field(2, ge=0)
     overhead_label: str = "overhead"
@@ -154,6 +166,7 @@ class Policy(Strict):
     tax: TaxPolicy = TaxPolicy()
     intake: IntakePolicy = IntakePolicy()
     notify: NotifyPolicy = NotifyPolicy()  # where pages, escalations and reminders go
+    paging: PagingPolicy = PagingPolicy()
 
     @field_validator("awards")
     @classmethod

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from ante.core.intake import Note
 from ante.core.models import Strict
+from ante.errors import DataError, Problem
 from ante.files import yamlio
 
 NOTES = "ledger/intake.yaml"
@@ -126,6 +127,17 @@ def record_sweeps(repo: Path, new: Iterable[Swept], today: date) -> bool:
     lines = [f"- {yamlio.flow(s.fields())}" for s in sorted(kept.values(), key=_order)]
     text = yamlio.append_to_list(SWEEPS_HEADER + "swept: []\n", "swept", lines)
     return _write(repo / SWEEPS, text)
+
+
+def check_files(repo: Path) -> list[Problem]:
+    """`ante validate`: the notes and the sweeps, as every writer will read them."""
+    problems: list[Problem] = []
+    for loader in (load_notes, load_sweeps):
+        try:
+            loader(repo)
+        except DataError as exc:
+            problems.extend(exc.problems)
+    return problems
 
 
 def swept_since(repo: Path, since: date) -> list[Swept]:

@@ -25,13 +25,12 @@ from pydantic import BaseModel, ValidationError
 
 from ante.clock import utc_text
 from ante.errors import DataError, Problem
+from ante.files.strict import LIMITS, StrictError, StrictLoader, prescan
 
 # libyaml is an order of magnitude faster on big journals (PyYAML may be built without it).
 SafeLoader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(
     yaml, "CSafeLoader", yaml.SafeLoader
 )
-
-from ante.files.strict import LIMITS, StrictError, StrictLoader, prescan
 
 Model = TypeVar("Model", bound=BaseModel)
 Loc = Sequence[str | int]

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -37,6 +37,7 @@ from urllib3.util.retry import Retry
 
 from ante import clock
 from ante.github.types import (
+    DEFAULT_IDENTITY,
     Comment,
     CredentialError,
     GitHubError,
@@ -49,6 +50,7 @@ from ante.github.types import (
     Timeline,
     TimelineEvent,
     User,
+    is_own,
     marker_tag,
     own_comment,
 )
@@ -185,7 +187,13 @@ def connect(
     own = environ.get("GITHUB_REPOSITORY") or None
     credential = Credential(app=bool(environ.get(APP_ID_VARIABLE, "").strip()), own_repository=own)
     patience = Patience(longest=max_wait, sleep=sleep)
-    return GitHubAdapter(client, repository=own, credential=credential, patience=patience)
+    return GitHubAdapter(
+        client,
+        repository=own,
+        credential=credential,
+        patience=patience,
+        identity=environ.get("ANTE_IDENTITY", "").strip() or DEFAULT_IDENTITY,
+    )
 
 
 class GitHubAdapter:
@@ -198,13 +206,23 @@ class GitHubAdapter:
         repository: str | None = None,
         credential: Credential | None = None,
         patience: Patience | None = None,
+        identity: str = DEFAULT_IDENTITY,
     ) -> None:
         self._client = client
         self.repository = repository
+        self.identity = identity
         self.credential = credential or Credential(app=False, own_repository=repository)
         self.patience = patience or Patience()
         self._permissions: dict[tuple[str, str], str] = {}
         self._users: dict[str, User] = {}
+
+    def is_mine(self, author: str | None) -> bool:
+        """Whether `author` is ante itself (GitHub logins ignore case)."""
+        return is_own(author, self.identity)
+
+    def own_comment(self, comments: Iterable[Comment], marker: str) -> Comment | None:
+        """ante's `marker` comment: written by ante's identity, not merely starting so."""
+        return own_comment(comments, marker, self.identity)
 
     @property
     def api_url(self) -> str:
@@ -279,6 +297,17 @@ class GitHubAdapter:
             data = self._call("GET", path)
             self._permissions[key] = str(data.get("role_name") or data["permission"])
         return self._permissions[key]
+
+    def team_member(self, team: str, login: str) -> bool:
+        """Whether `login` is an active member of `org/team` (False where ante may not see)."""
+        org, _, slug = team.partition("/")
+        path = f"/orgs/{quote(org)}/teams/{quote(slug)}/memberships/{quote(login)}"
+        try:
+            return str(self._call("GET", path).get("state")) == "active"
+        except GitHubError as error:
+            if error.status in (403, 404):
+                return False
+            raise
 
     def user(self, login: str) -> User:
         if login.lower() not in self._users:
@@ -360,7 +389,7 @@ class GitHubAdapter:
     ) -> Issue | None:
         """ante's own issue carrying the hidden `key` in its body (stable, never searched)."""
         mine = self.list_issues(repo, labels=labels, state=state, sort="created", direction="desc")
-        return next((issue for issue in mine if key in issue.body), None)
+        return next((i for i in mine if self.is_mine(i.author) and key in i.body), None)
 
     def edit_issue(
         self,
@@ -414,7 +443,9 @@ class GitHubAdapter:
         tag = marker_tag(marker)
         text = f"{tag}\n{body}"
         known = known_timeline.comments if known_timeline is not None else None
-        existing = own_comment(known if known is not None else self.comments(repo, number), marker)
+        existing = self.own_comment(
+            known if known is not None else self.comments(repo, number), marker
+        )
         if existing is None:
             try:
                 return _comment(self._post_comment(repo, number, text))
@@ -422,7 +453,7 @@ class GitHubAdapter:
                 if error.status is not None and error.status < 500:
                     raise
             # The POST may have landed before the failure: look before posting again.
-            existing = own_comment(self.comments(repo, number), marker)
+            existing = self.own_comment(self.comments(repo, number), marker)
             if existing is None:
                 return _comment(self._post_comment(repo, number, text))
         if existing.body == text:

@@ -135,7 +135,22 @@ def marker_tag(marker: str) -> str:
     return f"<!-- ante:{marker} -->"
 
 
-def own_comment(comments: Iterable[Comment], marker: str) -> Comment | None:
-    """ante's one comment of the kind `marker` among `comments`: its body starts with the tag."""
+# Who ante is on GitHub: the Actions token's bot, or a GitHub App's `<slug>[bot]` set in
+# ANTE_IDENTITY. Only what this identity wrote is ante's own: anyone can type the marker.
+DEFAULT_IDENTITY = "github-actions[bot]"
+
+
+def is_own(author: str | None, identity: str) -> bool:
+    """Whether `author` is ante itself (GitHub logins ignore case)."""
+    return bool(author) and str(author).lower() == identity.lower()
+
+
+def own_comment(comments: Iterable[Comment], marker: str, identity: str) -> Comment | None:
+    """ante's one comment of the kind `marker`: written by `identity`, starting with the tag.
+
+    A comment that merely starts with the tag is someone else's (anyone can type it).
+    """
     tag = marker_tag(marker)
-    return next((c for c in comments if c.body.startswith(tag)), None)
+    return next(
+        (c for c in comments if is_own(c.author, identity) and c.body.startswith(tag)), None
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ante.core.schedule import Shift
+from ante.render import escape
 
 PRODID = "-//ante//on-call rotation//EN"
 
@@ -24,15 +25,20 @@ def uid(rotation: str, role: str, shift: Shift) -> str:
 
 
 def calendar(rotation: str, shifts: Sequence[Shift], *, description: str | None = None) -> bytes:
-    from icalendar import Calendar, Event  # only when a calendar is written (~0.15 s to import)
+    from icalendar import (
+        Calendar,
+        Event,
+        vText,
+    )  # only when a calendar is written (~0.15 s to import)
 
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"On-call: {rotation}")
+    # X- properties have no type icalendar knows: as vText they are escaped (RFC 5545 3.3.11).
+    cal.add("x-wr-calname", vText(escape.ics(f"On-call: {rotation}")))
     if description:
-        cal.add("x-wr-caldesc", description)
+        cal.add("x-wr-caldesc", vText(escape.ics(description)))
     for shift in shifts:
         for role, login in shift.roles.items():
             event = Event()
@@ -40,8 +46,8 @@ def calendar(rotation: str, shifts: Sequence[Shift], *, description: str | None 
             event.add("dtstamp", shift.start)
             event.add("dtstart", shift.start)
             event.add("dtend", shift.end)
-            event.add("summary", f"{role_title(role)}: @{login}")
-            event.add("description", f"{login} is {role} in the {rotation} rotation.")
+            event.add("summary", escape.ics(f"{role_title(role)}: @{login}"))
+            event.add("description", escape.ics(f"{login} is {role} in the {rotation} rotation."))
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
     ical: bytes = cal.to_ical()

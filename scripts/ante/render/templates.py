@@ -11,6 +11,8 @@ from typing import Any
 
 import jinja2
 
+from ante.render import escape
+
 
 def environment(repo: Path) -> jinja2.Environment:
     team = jinja2.FileSystemLoader(str(repo / "templates"))
@@ -25,7 +27,9 @@ def environment(repo: Path) -> jinja2.Environment:
     )
     env.filters["signed"] = lambda n: f"+{n}" if n > 0 else str(n)
     env.filters["plural"] = lambda n, word: f"{n} {word}{'' if abs(n) == 1 else 's'}"
-    env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
+    # Text from outside (titles, names, labels): inline Markdown with nothing live in it.
+    env.filters["md"] = escape.markdown
+    env.filters["cell"] = escape.cell  # ante's own text in a table cell
     return env
 
 

@@ -16,9 +16,9 @@ from ante.core.models import Entry
 from ante.errors import AnteError
 from ante.files import gitrepo
 from ante.github import payloads
-from ante.github.types import Issue, Timeline, TimelineEvent, marker_tag, own_comment
+from ante.github.types import Issue, Timeline, TimelineEvent, marker_tag
 from ante.render import award_text, templates
-from ante.services import status_file
+from ante.services import status_file, trust
 
 if TYPE_CHECKING:
     from ante.github.adapter import GitHubAdapter
@@ -47,11 +47,18 @@ def read_event(path: Path, ctx: Context) -> tuple[str, IssueFacts]:
     """The action and issue of an `issues` event, or of one forwarded or named by hand."""
     payload = payloads.load_payload(path)
     if isinstance(payload, dict) and "workflow" in payload and "inputs" in payload:
-        return "dispatched", fetch_issue(ctx, (payload.get("inputs") or {}).get("issue"))
+        inputs = payload.get("inputs")
+        ref = inputs.get("issue") if isinstance(inputs, dict) else None
+        named = named_issue(str(ref or ""))
+        if named is not None:  # refused before any request is made for it
+            trust.check_repository(ctx, ctx.store.policy(), named[0], "input `issue`")
+        return "dispatched", fetch_issue(ctx, ref)
     try:
-        return payloads.from_event(payload)
+        action, facts = payloads.from_event(payload)
     except payloads.PayloadError as exc:
         raise AnteError(f"{path}: {exc}; nothing changed") from None
+    trust.check_repository(ctx, ctx.store.policy(), facts.repo, f"{path}: {facts.key}")
+    return action, facts
 
 
 def fetch_issue(ctx: Context, ref: object) -> IssueFacts:
@@ -127,7 +134,7 @@ def post_comment(ctx: Context, gh: GitHubAdapter, case: Case, balances: dict[str
         events = (TimelineEvent("commented", c.author, c.created_at, comment=c) for c in found)
         case.timeline = Timeline(tuple(events))
     tag = marker_tag(comment.MARKER)
-    existing = own_comment(case.timeline.comments, comment.MARKER)
+    existing = gh.own_comment(case.timeline.comments, comment.MARKER)
     if existing is None and not case.plan.changed and not case.plan.shares:
         return False
     view = award_text.comment_view(case.plan, ctx.store.policy(), balances)

@@ -29,9 +29,9 @@ from ante.files import emergencies, rotations, yamlio
 from ante.files.emergencies import Page
 from ante.files.rotations import Roster
 from ante.github import payloads
-from ante.github.types import IssueGone, own_comment
+from ante.github.types import IssueGone
 from ante.render import templates
-from ante.services import paging
+from ante.services import paging, trust
 
 POSTMORTEM_LABEL = "postmortem"
 LINK_MARKER = "postmortem"
@@ -47,6 +47,12 @@ class Emergency:
     labels: tuple[str, ...]
     created: datetime
     closed: datetime | None
+    sender: str | None = None  # who opened, labelled or closed it (the event's sender)
+
+
+def _login(user: object) -> str | None:
+    login = user.get("login") if isinstance(user, dict) else None
+    return login if isinstance(login, str) and login else None
 
 
 def read_event(path: Path) -> Emergency | None:
@@ -67,6 +73,7 @@ def read_event(path: Path) -> Emergency | None:
             closed=parse_instant(issue["closed_at"], what="closed_at")
             if issue.get("closed_at")
             else None,
+            sender=_login(payload.get("sender")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise AnteError(f"{path}: not an issues event ({exc}); nothing changed") from None
@@ -108,7 +115,7 @@ def postmortem_github(ctx: Context, event: Emergency, page: Page) -> str | None:
         ctx.say(f"would open a post-mortem issue for #{event.number} (no token)")
         return None
     tag = f"<!-- ante:postmortem-of {event.url} -->"
-    known = own_comment(gh.comments(event.repo, event.number), LINK_MARKER)
+    known = gh.own_comment(gh.comments(event.repo, event.number), LINK_MARKER)
     url = None
     if known is not None:
         url = next((w for w in known.body.split() if w.startswith("http")), None)
@@ -157,9 +164,35 @@ def handle(ctx: Context, source: Path | None, *, push: bool) -> int:
     return act(ctx, roster, event, push=push)
 
 
+OUTSIDER_MARKER = "emergency-received"
+
+
+def acknowledge_outsider(ctx: Context, event: Emergency) -> int:
+    """Someone the policy does not let page opened an emergency: say it was seen, page nobody."""
+    policy = ctx.store.policy()
+    who = f"@{event.sender}" if event.sender else "someone"
+    ctx.say(f"#{event.number}: {who} may not page the on-call (policy paging.who): not paged")
+    gh = ctx.github
+    if gh is None or policy.paging.outsiders == "ignore" or event.action == "closed":
+        return 0
+    gh.upsert_comment(
+        event.repo,
+        event.number,
+        OUTSIDER_MARKER,
+        "Thanks for the report. It was received and the team will look at it; only the "
+        "team's members page the on-call directly (`paging` in the team's ledger/policy.yaml).",
+    )
+    return 0
+
+
 def act(ctx: Context, roster: Roster, event: Emergency, *, push: bool) -> int:
+    policy = ctx.store.policy()
+    trust.check_repository(ctx, policy, event.repo, f"emergency #{event.number}")
     known = emergencies.load_pages(ctx.repo, since=event.created)  # a page opens after its issue
-    page = emergencies.find(known, event.url) or new_page(ctx, roster, event)
+    page = emergencies.find(known, event.url)
+    if page is None and not trust.may_page(ctx, policy, event.sender, event.repo):
+        return acknowledge_outsider(ctx, event)
+    page = page or new_page(ctx, roster, event)
     if event.action == "closed":
         page = page.model_copy(update={"closed": page.closed or event.closed or ctx.now})
         if page.postmortem is None:
@@ -205,6 +238,7 @@ def open_emergencies(ctx: Context) -> list[tuple[Roster, Emergency]]:
                     issue.labels,
                     issue.created_at,
                     None,
+                    sender=issue.author,  # who opened it, as the event would have said
                 )
                 found.append((roster, event))
     return found

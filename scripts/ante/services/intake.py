@@ -17,7 +17,7 @@ from ante.errors import AnteError
 from ante.files import backlog, gitrepo, intake_notes
 from ante.github import payloads
 from ante.github.types import Issue
-from ante.services import status_file
+from ante.services import status_file, trust
 from ante.services.intake_comment import (
     existing,
     intake_said,
@@ -89,6 +89,7 @@ def read_event(path: Path) -> tuple[str, awards.IssueFacts, int, str | None]:
 def on_event(ctx: Context, event: Path, *, dry_run: bool, push: bool) -> int:
     action, facts, count, sender = read_event(event)
     policy = ctx.store.policy()
+    trust.check_repository(ctx, policy, facts.repo, f"{event}: {facts.key}")
     notes = intake_notes.load_notes(ctx.repo)
     note = notes.get(facts.url)
     overhead = awards.is_overhead(facts, policy)
@@ -126,7 +127,7 @@ def on_event(ctx: Context, event: Path, *, dry_run: bool, push: bool) -> int:
     # Events are rare: read the comments rather than trust the note or the payload's count
     # (the award in the same job may have just written ante's comment).
     known = existing(gh, issue, None, 1)
-    said = intake_said(known)
+    said = intake_said(known, gh.identity)
     if intake_event.keeps_sweep_text(facts, said):
         text = said  # the sweep closed it and already said why
     written = write_section(gh, issue, known, text)
@@ -254,7 +255,7 @@ def resolve_missed(
         if issue.state != "closed":
             continue  # unlabelled while open: it just left the queue
         known = existing(gh, issue, None, 1)
-        if intake_said(known).startswith("**Resolved**"):
+        if intake_said(known, gh.identity).startswith("**Resolved**"):
             continue
         state = issue.state_reason or "completed"
         day = (issue.closed_at or ctx.now).date()

@@ -68,14 +68,14 @@ def existing(gh: GitHubAdapter, issue: Issue, note: Note | None, reads: int) -> 
         )
     if note is not None and note.comment is not None:
         # Nobody touched the issue since ante wrote its comment alone: it is what ante wrote.
-        mine = Comment(note.comment, "", TAG, note.touched, note.touched, "")
+        mine = Comment(note.comment, gh.identity, TAG, note.touched, note.touched, "")
         return Timeline((TimelineEvent("commented", None, note.touched, comment=mine),))
     return Timeline(())  # no comments at all
 
 
 def write_section(gh: GitHubAdapter, issue: Issue, known: Timeline, text: str) -> Written:
     """Set the intake section of ante's one comment, keeping the other sections."""
-    mine = own_comment(known.comments, comment.MARKER)
+    mine = gh.own_comment(known.comments, comment.MARKER)
     old = mine.body[len(TAG) :].lstrip("\n") if mine and mine.body != TAG else None
     body = comment.compose(old, "intake", text)
     written = gh.upsert_comment(
@@ -85,9 +85,9 @@ def write_section(gh: GitHubAdapter, issue: Issue, known: Timeline, text: str) -
     return Written(written, bool(others))
 
 
-def intake_said(known: Timeline) -> str:
+def intake_said(known: Timeline, identity: str) -> str:
     """What the intake section of ante's comment says now ("" without one)."""
-    mine = own_comment(known.comments, comment.MARKER)
+    mine = own_comment(known.comments, comment.MARKER, identity)
     return comment.sections(mine.body).get("intake", "") if mine else ""
 
 

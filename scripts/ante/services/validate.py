@@ -10,7 +10,7 @@ import yaml
 
 from ante.context import Context
 from ante.errors import DataError, Problem
-from ante.files import backlog, gitrepo, rotations, yamlio
+from ante.files import backlog, gitrepo, intake_notes, rotations, yamlio
 from ante.files.strict import strict_load
 from ante.services.sync import check_cursor
 
@@ -112,6 +112,7 @@ CHECKS: list[Callable[[Context, str], list[Problem]]] = [  # (ctx, against)
     lambda ctx, _: check_cursor(ctx.repo),  # ledger/sync.yaml, the sync cursor
     lambda ctx, _: backlog.check_file(ctx.repo),  # ledger/metrics/backlog.yaml
     lambda ctx, _: check_workflows(ctx),  # the workflows' filters and crons agree with the data
+    lambda ctx, _: intake_notes.check_files(ctx.repo),  # ledger/intake.yaml, ledger/sweeps.yaml
 ]
 
 
