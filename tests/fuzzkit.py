@@ -456,3 +456,105 @@ def corpus_cases() -> list[tuple[str, Corruption]]:
 
         cases.append((f"corpus/{folder.name}", overlay))
     return cases
+
+
+# ---- event payloads -----------------------------------------------------------------------
+
+# Every command that reads an event payload (without a token: what the payload alone decides).
+EVENT_COMMANDS: list[list[str]] = [["award"], ["intake"], ["emergency"]]
+
+
+def valid_payloads() -> list[dict[str, Any]]:
+    """Real `issues` events (GitHub's own examples, adjusted): closed overhead, an emergency."""
+    from awardkit import event_payload
+    from payloads import issues_event
+
+    emergency = issues_event("opened", number=5, labels=["product-emergency"], sender="alice")
+    forwarded = {"action": "overhead", "client_payload": event_payload("closed")}
+    return [
+        event_payload("closed"),
+        event_payload("labeled", label="overhead"),
+        emergency,
+        forwarded,
+    ]
+
+
+def run_event_case(base: Path, work: Path, data: bytes) -> list[Outcome]:
+    """Every event command on the payload `data`, each on a fresh copy of `base`."""
+    outcomes = []
+    for command in EVENT_COMMANDS:
+        if work.exists():
+            shutil.rmtree(work)
+        shutil.copytree(base, work, ignore=shutil.ignore_patterns(".git", "scripts"))
+        event = work.parent / "event.json"
+        event.write_bytes(data)
+        outcomes.append(run([*command, "--event", str(event)], repo=work))
+    return outcomes
+
+
+def _mutate_json(value: Any, at: float, replacement: Any) -> Any:
+    """`value` with one node (chosen by `at`) replaced, or a key dropped when `replacement`
+    is the string "<drop>"."""
+    slots: list[tuple[Any, Any]] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        items = (
+            node.items()
+            if isinstance(node, dict)
+            else enumerate(node)
+            if isinstance(node, list)
+            else []
+        )
+        for key, child in items:
+            slots.append((node, key))
+            stack.append(child)
+    if slots:
+        node, key = slots[min(int(at * len(slots)), len(slots) - 1)]
+        if replacement == "<drop>" and isinstance(node, dict):
+            del node[key]
+        else:
+            node[key] = replacement
+    return value
+
+
+PAYLOAD_EDITS = st.sampled_from(
+    ["retype", "drop", "truncate", "deep", "surrogate", "not_json", "huge", "top_level"]
+)
+
+
+@st.composite
+def payload_corruptions(draw: st.DrawFn) -> tuple[str, bytes]:
+    import copy
+
+    payloads = valid_payloads()
+    index = draw(st.integers(min_value=0, max_value=len(payloads) - 1))
+    payload = copy.deepcopy(payloads[index])
+    how = draw(PAYLOAD_EDITS)
+    at = draw(st.floats(min_value=0, max_value=1))
+    name = f"payload {index}: {how} at {at:.2f}"
+    if how == "retype":
+        value = draw(WRONG_VALUES)
+        name += f" -> {str(value)[:30]!r}"
+        return name, json.dumps(_mutate_json(payload, at, value)).encode()
+    if how == "drop":
+        return name, json.dumps(_mutate_json(payload, at, "<drop>")).encode()
+    text = json.dumps(payload)
+    if how == "truncate":
+        return name, text.encode()[: int(at * len(text))]
+    if how == "deep":
+        depth = 100 + int(at * 60_000)
+        return name, json.dumps(_mutate_json(payload, at, "<deep>")).replace(
+            '"<deep>"', "[" * depth + "]" * depth
+        ).encode()
+    if how == "surrogate":
+        return name, json.dumps(_mutate_json(payload, at, "<s>")).replace(
+            '"<s>"', '"a\\ud800b\\udfff"'
+        ).encode()
+    if how == "not_json":
+        return name, draw(st.sampled_from([b"", b"\xff\xfe", b"NaN", b"[1, 2", b'{"a": Infinity}']))
+    if how == "huge":
+        return name, json.dumps(_mutate_json(payload, at, "<n>")).replace(
+            '"<n>"', "9" * (100 + int(at * 10_000))
+        ).encode()
+    return name, json.dumps(draw(WRONG_VALUES)).encode()

@@ -17,7 +17,7 @@ import pytest
 from ante.core.models import Entry
 from ante.files.journal import Store, journal_text
 from awardkit import event_payload, write_event
-from gitbed import run_ante
+from gitbed import git, run_ante
 
 NEW_YEAR = "2027-01-06T09:00:00Z"
 READERS = (["validate"], ["balance"], ["status"], ["refresh"])
@@ -188,3 +188,12 @@ def test_a_tax_for_a_closed_year_is_written_into_the_open_year(two_years: Path) 
     store = Store(two_years)
     assert store.open_period_for(2026) == 2027
     assert store.open_period_for(2028) == 2028
+
+
+def test_a_carried_file_is_a_move_not_a_deletion(two_years: Path) -> None:
+    late_tax(two_years)
+    git(two_years, "add", "-A")
+    git(two_years, "commit", "-qm", "the tax PR of 2026-W53 merged late")
+    assert ante(two_years, "refresh").code == 0
+    result = ante(two_years, "validate")  # against HEAD, where the file was in 2026/
+    assert result.code == 0, result.err

@@ -25,14 +25,14 @@ def test_a_comment_that_merely_starts_with_the_marker_is_not_antes(
     github_fake.add_comment("o/r", number, forged, user="mallory")
     gh = adapter.connect(github_env)
     assert gh is not None
-    assert gh.own_comment(gh.comments("o/r", number), TAG) is None
+    assert gh.own_comment(gh.comments("o/r", number), "issue") is None
     gh.upsert_comment("o/r", number, "issue", "ante's own words")
     comments = github_fake.comments("o/r", number)
     assert next(c.body for c in comments) == forged  # the forgery is left alone, not edited
     mine = [c for c in comments if c.body.startswith(TAG) and "ante's own words" in c.body]
     assert len(mine) == 1
     again = gh.upsert_comment("o/r", number, "issue", "updated")
-    assert again.id == gh.own_comment(gh.comments("o/r", number), TAG).id  # type: ignore[union-attr]
+    assert again.id == gh.own_comment(gh.comments("o/r", number), "issue").id  # type: ignore[union-attr]
     assert len(github_fake.comments("o/r", number)) == 2
 
 

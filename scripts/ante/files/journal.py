@@ -159,7 +159,8 @@ class Store:
                         "from git history",
                     )
                 )
-            return Opening.model_construct(period=period, balances={}, closed={}), None
+            empty = Opening.model_construct(period=period, balances={}, closed={}, checksum="")
+            return empty, None
         document = yamlio.read(path, self.repo)
         opening = document.validate(Opening)
         problems: list[Problem] = []
@@ -411,6 +412,7 @@ class Store:
             sealed=self.seal(previous) if previous is not None else None,
             closed=closed,
             balances=dict(sorted(balances.items())),
+            checksum="",
         )
         fields = opening.model_dump(exclude={"checksum"})
         fields["checksum"] = opening.digest()

@@ -39,7 +39,7 @@ LIMITS = Limits()
 class StrictError(yaml.MarkedYAMLError):
     """A strictness or limit violation; `problem` is the whole message people see."""
 
-    def __init__(self, message: str, mark: yaml.Mark | None) -> None:
+    def __init__(self, message: str, mark: Any) -> None:
         super().__init__(problem=message, problem_mark=mark)
 
     def __str__(self) -> str:
@@ -95,7 +95,7 @@ _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]
 _MAX_DIGITS = 18  # chips, rates, counts: anything longer is a mistake
 
 
-class StrictLoader(_Base):  # type: ignore[misc, valid-type]
+class StrictLoader(_Base):
     """SafeLoader that refuses what YAML 1.1 would read in a surprising way."""
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
@@ -106,19 +106,20 @@ class StrictLoader(_Base):  # type: ignore[misc, valid-type]
         except (ValueError, OverflowError, TypeError, RecursionError) as exc:
             raise StrictError(f"cannot read this value: {exc}", node.start_mark) from None
 
-    def construct_mapping(self, node: Node, deep: bool = False) -> Any:
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> Any:
         if isinstance(node, MappingNode):
-            seen: dict[tuple[str, str], yaml.Mark] = {}
+            seen: dict[tuple[str, str], int] = {}  # key -> the line it was first written on
             for key, _ in node.value:
                 if not isinstance(key, ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
                     continue
-                first = seen.setdefault((key.tag, key.value), key.start_mark)
-                if first is not key.start_mark:
+                first = seen.get((key.tag, key.value))
+                if first is not None:
                     raise StrictError(
-                        f"duplicate key {key.value!r} (first at line {first.line + 1}); "
+                        f"duplicate key {key.value!r} (first at line {first}); "
                         "YAML would keep only the last one",
                         key.start_mark,
                     )
+                seen[(key.tag, key.value)] = key.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
 
 

@@ -8,7 +8,7 @@ from ante.context import Context
 from ante.core.models import Policy
 from ante.errors import AnteError
 from ante.files import rotations
-from ante.github.adapter import GitHubError
+from ante.github.types import GitHubError
 
 WRITERS = ("admin", "maintain", "write")
 

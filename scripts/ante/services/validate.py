@@ -32,6 +32,21 @@ def _opening_committed(ctx: Context, ref: str) -> bool:
     return gitrepo.show(ctx.repo, ref, rel) == path.read_text(encoding="utf-8", errors="replace")
 
 
+def _carried(ctx: Context, rel: str, committed: str) -> bool:
+    """A late file of a closed year moved, unchanged, into the open year (`Store.carry_late`)."""
+    year, name = rel.split("/")[-2:]
+    for period in ctx.store.periods():
+        for candidate in (name, f"late-{year}-{name}"):
+            moved = ctx.store.journal_dir / str(period) / candidate
+            if (
+                str(period) != year
+                and moved.is_file()
+                and moved.read_text(encoding="utf-8", errors="replace") == committed
+            ):
+                return True
+    return False
+
+
 def check_append_only(ctx: Context, against: str) -> list[Problem]:
     """Entries committed at `against` (a git ref) must still be there, unchanged and in order."""
     ref = against
@@ -44,9 +59,10 @@ def check_append_only(ctx: Context, against: str) -> list[Problem]:
         committed = gitrepo.show(ctx.repo, ref, rel) or ""
         path = ctx.repo / rel
         if not path.exists():
-            problems.append(
-                Problem(rel, None, None, f"journal file committed at {ref} was deleted")
-            )
+            if not _carried(ctx, rel, committed):
+                problems.append(
+                    Problem(rel, None, None, f"journal file committed at {ref} was deleted")
+                )
             continue
         current = path.read_text(encoding="utf-8", errors="replace")
         if rel.endswith("opening.yaml"):

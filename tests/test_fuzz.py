@@ -1,0 +1,87 @@
+"""The fuzz harness at the size of the unit suite: the corpus, and a few dozen corrupted team
+repositories and event payloads. `make bench` runs it at 400+ (tests/benchmarks/test_fuzz_bench).
+
+Each finding is reported with the case and the command: a traceback or internal error, an exit
+other than 0/1, an error that names no file, a case slower than 2 s, or an input `validate`
+accepted that another command then rejected.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import fuzzkit
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+
+EXAMPLES = int(os.environ.get("ANTE_FUZZ_EXAMPLES", "20"))
+# The unit suite shares the machine with other work: a generous per-command budget here; the
+# benchmark reports the real figures against the 2 s target.
+BUDGET = float(os.environ.get("ANTE_FUZZ_BUDGET", "20"))
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fuzzkit.make_base(tmp_path_factory.mktemp("fuzz"))
+
+
+@pytest.mark.parametrize("name", [name for name, _ in fuzzkit.corpus_cases()])
+def test_corpus(base: Path, tmp_path: Path, name: str) -> None:
+    corrupt = dict(fuzzkit.corpus_cases())[name]
+    tally = fuzzkit.Tally()
+    tally.judge(name, fuzzkit.run_case(base, tmp_path / "work", name, corrupt), BUDGET)
+    assert tally.failures == [], "\n".join(tally.failures)
+
+
+def test_the_corpus_is_refused_where_it_should_be(base: Path, tmp_path: Path) -> None:
+    """Every corpus case but the harmless ones is an error `validate` names at its file."""
+    harmless = {"sweeps-control-title", "multiline-description"}
+    for name, corrupt in fuzzkit.corpus_cases():
+        outcome = fuzzkit.run_case(base, tmp_path / "w", name, corrupt)[0]
+        assert outcome.command.startswith("validate")
+        if name.removeprefix("corpus/") in harmless:
+            assert outcome.code == 0, (name, outcome.err)
+        else:
+            assert outcome.code == 1, (name, outcome.out)
+
+
+def test_corrupted_repositories(base: Path, tmp_path: Path) -> None:
+    tally = fuzzkit.Tally()
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(fuzzkit.corruptions(fuzzkit.data_files(base)))
+    def one(case: tuple[str, fuzzkit.Corruption]) -> None:
+        name, corrupt = case
+        tally.judge(name, fuzzkit.run_case(base, tmp_path / "work", name, corrupt), BUDGET)
+
+    one()
+    print(tally.report())
+    assert tally.inputs >= EXAMPLES
+    assert tally.failures == [], "\n".join(tally.failures)
+
+
+def test_corrupted_event_payloads(base: Path, tmp_path: Path) -> None:
+    tally = fuzzkit.Tally()
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(fuzzkit.payload_corruptions())
+    def one(case: tuple[str, bytes]) -> None:
+        name, data = case
+        tally.judge(name, fuzzkit.run_event_case(base, tmp_path / "work", data), BUDGET)
+
+    one()
+    print(tally.report())
+    assert tally.failures == [], "\n".join(tally.failures)
