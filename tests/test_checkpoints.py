@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from ante.core.models import Entry
 from ante.files.journal import Store, journal_text
-from awardkit import event_payload, write_event
-from gitbed import git, run_ante
+from testbed.ante import run_ante
+from testbed.awardkit import event_payload, write_event
+from testbed.gitbed import git
 
 NEW_YEAR = "2027-01-06T09:00:00Z"
 READERS = (["validate"], ["balance"], ["status"], ["refresh"])

@@ -108,11 +108,18 @@ def test_the_sweep_pages_open_emergencies_whose_event_never_came_once(
 ) -> None:
     github_fake.add_repo("o/product")
     policy = team.workdir / "ledger" / "policy.yaml"
-    policy.write_text(policy.read_text() + "repositories: [o/product]\n")
+    text = policy.read_text()
+    assert "\nrepositories: []\n" in text  # a key written twice is an error: replace it
+    policy.write_text(text.replace("\nrepositories: []\n", "\nrepositories: [o/product]\n"))
     git(team.workdir, "commit", "-qam", "a product repository")
     github_fake.now = datetime(2026, 11, 21, 23, 30, tzinfo=UTC)
-    here = github_fake.add_issue("o/r", title="Login is down", labels=["product-emergency"])
-    there = github_fake.add_issue("o/product", title="API 500s", labels=["product-emergency"])
+    # opened by a member: the policy lets members page (paging.who: members)
+    here = github_fake.add_issue(
+        "o/r", title="Login is down", labels=["product-emergency"], user="carol"
+    )
+    there = github_fake.add_issue(
+        "o/product", title="API 500s", labels=["product-emergency"], user="carol"
+    )
     github_fake.add_issue("o/product", title="A plain bug", labels=["bug"])
     sweep = ["--repo", str(team.workdir), "emergency", "--sweep", "--push"]
     # GITHUB_TOKEN reaches only o/r: ante's App token reaches the product repository too

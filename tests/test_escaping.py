@@ -16,8 +16,8 @@ import cmarkgfm
 import pytest
 from ante.files import yamlio
 from ante.render import escape
-from gitbed import run_ante
 from icalendar import Calendar
+from testbed.ante import run_ante
 
 HOSTILE = [
     "<img src=x onerror=alert(1)>",

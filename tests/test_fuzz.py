@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import fuzzkit
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
+from testbed import fuzzkit
 
 EXAMPLES = int(os.environ.get("ANTE_FUZZ_EXAMPLES", "20"))
 # The unit suite shares the machine with other work: a generous per-command budget here; the

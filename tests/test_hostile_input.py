@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from gitbed import run_ante, run_ante_process
+from testbed.ante import run_ante, start_ante
 
 ENTRY = (
     "- {{id: {id}, date: 2026-11-18, kind: adjust, member: bob, delta: {delta}, "
@@ -103,7 +103,7 @@ def test_an_alias_bomb_is_refused_before_it_expands(team) -> None:
 @pytest.mark.parametrize("text", ["[" * 50_000, "- " * 50_000 + "x\n", "{a: " * 50_000])
 def test_deep_nesting_is_exit_1_not_a_crash(team, text: str) -> None:
     (team.workdir / "rotations" / "oncall.yaml").write_text(text)
-    proc = run_ante_process(["--repo", str(team.workdir), "validate"])
+    proc = start_ante(["--repo", str(team.workdir), "validate"])
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, (proc.returncode, err[-2000:])
     assert "Traceback" not in err

@@ -53,7 +53,9 @@ def test_an_unreachable_product_repository_fails_naming_credential_repo_and_perm
     team: TeamRemote, github_fake: FakeGitHub, github_env: dict[str, str]
 ) -> None:
     policy = team.workdir / "ledger" / "policy.yaml"
-    policy.write_text(policy.read_text() + "repositories: [o/secret]\n")
+    policy.write_text(
+        policy.read_text().replace("\nrepositories: []\n", "\nrepositories: [o/secret]\n")
+    )
     git(team.workdir, "commit", "-qam", "a private product repository")
     # o/secret is private and the App was never installed on it: GitHub answers Not Found
     github_fake.add_repo("o/secret", private=True)

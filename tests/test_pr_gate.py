@@ -6,7 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from gitbed import ROOT, git, run_ante
+from testbed.ante import run_ante
+from testbed.gitbed import git
+
+ROOT = Path(__file__).resolve().parents[1]
 
 WORKFLOW = ROOT / ".github" / "workflows" / "validate.yml"
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from ante.files import emergencies
 from ante.github import adapter
-from fakegithub import FakeGitHub
-from gitbed import TeamRemote, run_ante
-from payloads import event_env, issues_event
 from test_emergency import NOW, SATURDAY_NIGHT
+from testbed.ante import run_ante
+from testbed.fakegithub import FakeGitHub
+from testbed.gitbed import TeamRemote
+from testbed.payloads import event_env, issues_event
 
 TAG = adapter.marker_tag("issue")
 

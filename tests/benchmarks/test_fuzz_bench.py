@@ -17,8 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-import fuzzkit
 from hypothesis import HealthCheck, Phase, given, settings
+from testbed import fuzzkit
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 

@@ -34,7 +34,7 @@ from ante.files.journal import Store, journal_text
 from hypothesis import strategies as st
 
 NOW = "2026-11-25T09:00:00Z"
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 # Every command that reads the repository, as a user would run it (history when it exists).
 READ_COMMANDS: list[list[str]] = [
@@ -466,8 +466,8 @@ EVENT_COMMANDS: list[list[str]] = [["award"], ["intake"], ["emergency"]]
 
 def valid_payloads() -> list[dict[str, Any]]:
     """Real `issues` events (GitHub's own examples, adjusted): closed overhead, an emergency."""
-    from awardkit import event_payload
-    from payloads import issues_event
+    from testbed.awardkit import event_payload
+    from testbed.payloads import issues_event
 
     emergency = issues_event("opened", number=5, labels=["product-emergency"], sender="alice")
     forwarded = {"action": "overhead", "client_payload": event_payload("closed")}
