@@ -29,7 +29,9 @@ def test_one_close_awards_tells_the_resolution_and_pages_a_missed_emergency(
         "o/r", labels=["overhead"], label_actor="bob", assignees=["alice"]
     )
     github_fake.close_issue("o/r", number, by="alice")
-    missed = github_fake.add_issue("o/r", title="Checkout down", labels=["product-emergency"])
+    missed = github_fake.add_issue(  # opened by a member: members may page
+        "o/r", title="Checkout down", labels=["product-emergency"], user="carol"
+    )
     payload = issues_event("closed", number=number, labels=["overhead"], assignees=["alice"])
     payload["issue"]["created_at"] = payload["issue"]["updated_at"] = "2026-11-21T23:00:00Z"
 

@@ -421,6 +421,8 @@ class Store:
 
     def _append_lines(self, path: Path, period: int, entries: list[Entry]) -> None:
         text = path.read_text(encoding="utf-8") if path.exists() else journal_text(period, [])
+        if _empty_document(text):  # `~` or nothing but comments: no list to append to yet
+            text = journal_text(period, [])
         lines = [f"- {yamlio.flow(entry.fields())}" for entry in entries]
         yamlio.write_text(path, yamlio.append_to_list(text, "entries", lines))
 
@@ -467,6 +469,13 @@ def _kinds(path: Path, document: yamlio.Document, journal: JournalFile) -> list[
                 )
             )
     return problems
+
+
+def _empty_document(text: str) -> bool:
+    lines = [line.strip() for line in text.splitlines()]
+    return all(
+        not line or line.startswith("#") or line in ("~", "null", "---", "...") for line in lines
+    )
 
 
 def _nonzero(balances: dict[str, int]) -> dict[str, int]:

@@ -70,12 +70,12 @@ def read_event(path: Path) -> Emergency | None:
             url=str(issue["html_url"]),
             labels=tuple(str(label["name"]) for label in issue.get("labels") or []),
             created=parse_instant(str(issue["created_at"]), what="created_at"),
-            closed=parse_instant(issue["closed_at"], what="closed_at")
+            closed=parse_instant(str(issue["closed_at"]), what="closed_at")
             if issue.get("closed_at")
             else None,
             sender=_login(payload.get("sender")),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise AnteError(f"{path}: not an issues event ({exc}); nothing changed") from None
 
 

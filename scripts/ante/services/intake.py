@@ -82,8 +82,14 @@ def read_event(path: Path) -> tuple[str, awards.IssueFacts, int, str | None]:
     except payloads.PayloadError as exc:
         raise AnteError(f"{path}: {exc}; nothing changed") from None
     count = payload["issue"].get("comments")
-    sender = (payload.get("sender") or {}).get("login")
-    return action, facts, count if isinstance(count, int) else 1, sender
+    user = payload.get("sender")
+    sender = user.get("login") if isinstance(user, dict) else None
+    return (
+        action,
+        facts,
+        count if isinstance(count, int) else 1,
+        sender if isinstance(sender, str) else None,
+    )
 
 
 def on_event(ctx: Context, event: Path, *, dry_run: bool, push: bool) -> int:
