@@ -143,7 +143,9 @@ def test_the_sweep_opens_the_post_mortem_of_a_page_whose_close_was_missed(
     team: TeamRemote, github_fake: FakeGitHub, github_env: dict[str, str]
 ) -> None:
     github_fake.now = datetime(2026, 11, 21, 23, 30, tzinfo=UTC)
-    number = github_fake.add_issue("o/r", title="Checkout is down", labels=["product-emergency"])
+    number = github_fake.add_issue(  # opened by a member: members may page
+        "o/r", title="Checkout is down", labels=["product-emergency"], user="carol"
+    )
     sweep = ["--repo", str(team.workdir), "emergency", "--sweep", "--push"]
     assert run_ante(sweep, env={"ANTE_NOW": NOW, **github_env}).code == 0  # paged
     github_fake.close_issue("o/r", number)  # ... and its `closed` event never came
