@@ -63,8 +63,12 @@ def emergency(
 ) -> int:
     fake.now = at(opened)
     number = fake.add_issue("o/r", title="Checkout is down", labels=["product-emergency"])
-    payload = issues_event(
-        "opened", number=number, title="Checkout is down", labels=["product-emergency"]
+    payload = issues_event(  # sent by a member: the policy lets members page
+        "opened",
+        number=number,
+        title="Checkout is down",
+        labels=["product-emergency"],
+        sender="alice",
     )
     payload["issue"]["created_at"] = opened
     files = event_env(tmp, f"opened-{number}", payload)
