@@ -1,6 +1,9 @@
 """JSON factories: complete, schema-valid objects with api.github.com URLs.
 
 The server rewrites the URLs on the way out so that follow-up requests land on the fake.
+
+Long because GitHub's objects are long: each factory spells out every field the description
+requires, so that responses pass the contract check.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ headers) and raises `Refusal` to answer an error. `ROUTES` lists every operation
 permission it needs on the repository in its path (scope, "read" or "write"); the server checks
 the token against it before the handler runs. An operation missing here is reported as a
 violation ("the fake does not implement this operation"): add it here.
+
+Over 300 lines because it holds one handler per REST operation the fake answers, next to the
+table of routes and permissions; splitting it would scatter that table.
 """
 
 from __future__ import annotations

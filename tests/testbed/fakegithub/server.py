@@ -5,6 +5,9 @@ Every request passes, in order: the call counter, the contract check of the requ
 `routes.ROUTES` and `tokens`), injected faults, the handler, tampering, and the contract check of
 the response. Refusals a token earns are answered the way GitHub answers them on any operation,
 even where the description lists no 403/404 for it, so those are not checked against it.
+
+Over 300 lines because it is the fake's one HTTP pipeline (tokens, faults, contract check,
+routing, paging) in the order a request meets them; the handlers live in routes.py.
 """
 
 from __future__ import annotations

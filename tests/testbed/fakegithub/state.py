@@ -4,6 +4,9 @@ Seeding helpers (`add_repo`, `add_issue` ...) change state directly, without HTT
 would on github.com; they record the same timeline events, activity and search versions the
 HTTP handlers do. The clock (`now`) is the test's: every write moves it one second on, and
 `advance()` moves it further (search lag and the search rate limit read it).
+
+Over 300 lines because every change a test or a request can make lives here, once, so that
+seeding and HTTP record the same timeline, activity and search versions.
 """
 
 from __future__ import annotations
