@@ -146,7 +146,11 @@ def test_push_commits_ledger_and_status_in_one_commit(team: TeamRemote, tmp_path
     subject = git(team.origin, "log", "-1", "--format=%s", "main").strip()
     assert subject == "ante: +1 chip @alice for o/r#1"
     changed = git(team.origin, "show", "--name-only", "--format=", "main").split()
-    assert sorted(changed) == ["STATUS.md", "ledger/journal/2026/entries.yaml"]
+    assert sorted(changed) == [
+        "STATUS.md",
+        "ledger/journal/2026/entries.yaml",
+        "ledger/statements/alice.md",  # the statement STATUS.md links alice's balance to
+    ]
     head = team.head()
     assert award(clone, closed, "--push").code == 0
     assert team.head() == head  # a replay pushes nothing

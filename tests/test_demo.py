@@ -22,7 +22,11 @@ def test_demo_replays_a_quarter_offline(tmp_path: Path) -> None:
     assert set(balances) == {"alice", "bob", "carol", "dave", "erin", "frank"}
     html = cmarkgfm.github_flavored_markdown_to_html(status.read_text())
     for login, chips in balances.items():
-        assert f'>{login}</a></td>\n<td align="right">{chips}</td>' in html
+        statement = f"ledger/statements/{login}.md"
+        assert (
+            f'>{login}</a></td>\n<td align="right"><a href="{statement}">{chips}</a></td>' in html
+        )
+        assert f"**Balance: {chips} chip" in (team / statement).read_text()
     # the quarter really happened, on real git: awards, taxes and handoffs reached origin
     history = git(out / "origin.git", "log", "--oneline", "main")
     assert "chip @" in history and "Merge weekly chip tax" in history

@@ -17,7 +17,7 @@ SATURDAY_NIGHT = "2026-11-21T23:30:00Z"  # out of working hours; alice is captai
 
 def with_managers(team: TeamRemote) -> None:
     path = team.workdir / "rotations" / "oncall.yaml"
-    path.write_text(path.read_text().replace("escalation: []", "escalation: [mgr1, mgr2]"))
+    path.write_text(path.read_text().replace("escalation: [alice]", "escalation: [mgr1, mgr2]"))
     git(team.workdir, "commit", "-qam", "managers")
 
 

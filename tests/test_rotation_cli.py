@@ -170,7 +170,7 @@ def test_captain_on_and_escalation(team: TeamRemote) -> None:
     day = datetime.fromisoformat(NOW).date()
     assert rotations.captain_on(team.workdir, day) == "alice"
     assert rotations.captain_on(team.workdir, day + timedelta(days=7)) == "carol"
-    assert rotations.escalation(team.workdir) == {"oncall": []}
+    assert rotations.escalation(team.workdir) == {"oncall": ["alice"]}  # init's placeholder
     (team.workdir / "rotations" / "oncall.yaml").unlink()
     assert rotations.captain_on(team.workdir, day) is None
 
@@ -183,6 +183,8 @@ def test_pull_request_preview_shows_whose_shifts_move(team: TeamRemote, tmp_path
             "  - login: carol\n", "  - login: dave\n    from: 2026-11-18\n  - login: carol\n"
         )
     )
+    members = pr / "ledger" / "members.yaml"  # a new volunteer is a member too
+    members.write_text(members.read_text() + "  - login: dave\n    joined: 2026-11-18\n")
     summary = tmp_path / "summary.md"
     env = {"ANTE_NOW": NOW, "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
     result = run_ante(

@@ -251,9 +251,10 @@ def test_one_more_award_changes_only_the_lines_it_should() -> None:
         [
             '| <img src="https://github.com/erin.png?size=40" width="20" height="20" '
             'alt="@erin"> | [Erin Brockovich](https://github.com/erin) | '
-            "**-1** (owes overhead work) | -1 |",
+            "**[-1](ledger/statements/erin.md)** (owes overhead work) | -1 |",
             '| <img src="https://github.com/erin.png?size=40" width="20" height="20" '
-            'alt="@erin"> | [Erin Brockovich](https://github.com/erin) | 1 | +1 |',
+            'alt="@erin"> | [Erin Brockovich](https://github.com/erin) | '
+            "[1](ledger/statements/erin.md) | +1 |",
             "16 chips in the bank across 6 members; changes since 2026-10-26. "
             "2 members owe overhead work: closing an `overhead` issue earns chips back.",
             "18 chips in the bank across 6 members; changes since 2026-10-26. "

@@ -36,7 +36,7 @@ def award(repo: Path, number: int, login: str, day: str, chips: int = 1) -> None
 def team_data(repo: Path) -> None:
     """Every file STATUS.md reads, as the tools that own them write them."""
     example = rotation.example(["alice", "bob", "carol"], parse_instant("2026-11-01").date())
-    example = example.replace("escalation: []", "escalation: [grace]")
+    example = example.replace("escalation: [alice]", "escalation: [grace]")
     example = example.replace("timezone: UTC ", "timezone: Europe/Paris")
     for old in (repo / "rotations").glob("*.yaml"):  # init's example: replaced by this one
         old.unlink()
@@ -85,7 +85,7 @@ def test_status_renders_every_section_from_the_repo(team: TeamRemote, tmp_path: 
     env = {"ANTE_NOW": NOW, "GITHUB_STEP_SUMMARY": str(summary)}
     result = run_ante(["--repo", str(repo), "status"], env=env)
     assert result.code == 0, result.err
-    assert result.out == "wrote STATUS.md\n"
+    assert result.out == "wrote STATUS.md and 3 statement page(s) in ledger/statements/\n"
     assert "### ante status" in summary.read_text() and "wrote STATUS.md" in summary.read_text()
     text = (repo / "STATUS.md").read_text()
     root = dom(text)

@@ -21,6 +21,8 @@ COMMANDS: dict[str, str] = {
     "init": "make a team repository (new, empty or an existing clone)",
     "validate": "check every data file (path:line:col: message)",
     "balance": "chip balances (derived from the journal)",
+    "history": "a member's chip statement with a running balance",
+    "adjust": "propose a chip correction (a reviewed pull request)",
     "status": "render STATUS.md from templates/STATUS.md.j2",
     "refresh": "grant new members their chips and re-render STATUS.md",
     "demo": "offline demo: a sandbox team repo lives through a quarter",

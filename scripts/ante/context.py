@@ -34,6 +34,7 @@ class Settings:
     event_path: str | None = None  # GITHUB_EVENT_PATH: the payload of the triggering event
     step_summary: str | None = None  # GITHUB_STEP_SUMMARY: the job summary page's file
     in_actions: bool = False  # GITHUB_ACTIONS: annotations and summaries make sense
+    actor: str | None = None  # GITHUB_ACTOR: who started the run (e.g. asked for an adjustment)
 
     @classmethod
     def read(cls, environ: Mapping[str, str]) -> Settings:
@@ -43,6 +44,7 @@ class Settings:
             event_path=environ.get("GITHUB_EVENT_PATH") or None,
             step_summary=environ.get("GITHUB_STEP_SUMMARY") or None,
             in_actions=environ.get("GITHUB_ACTIONS") == "true",
+            actor=environ.get("GITHUB_ACTOR") or None,
         )
 
 

@@ -70,7 +70,7 @@ def history(repo: Path, logins: list[str], years: int = 10) -> None:
 
     (repo / "rotations").mkdir()
     rota = rotation.example(logins[:60], date(2026 - years, 11, 1)).replace(
-        "escalation: []", "escalation: [dev498, dev499]"
+        "escalation: [dev000]", "escalation: [dev498, dev499]"
     )
     (repo / "rotations" / "product.yaml").write_text(rota)
     published = []

@@ -16,7 +16,9 @@ from datetime import datetime, timedelta
 
 from ante import flags
 from ante.context import Context
-from ante.core import schedule
+from ante.core import coverage, schedule
+from ante.core.coverage import Coverage
+from ante.errors import Problem
 from ante.files import emergencies, followups, gitrepo, intake_notes, maintenance, rotations, yamlio
 from ante.files.rotations import Roster
 from ante.render import templates
@@ -148,7 +150,49 @@ def issue_view(
             for i in followups.load(ctx.repo)
             if i.state == "open" and i.due is not None and i.due < ctx.now.date()
         ],
+        "coverage": coverage_view(roster, rotations.coverage_for(ctx.repo, roster, ctx.now), ctx),
     }
+
+
+def coverage_view(roster: Roster, found: Coverage, ctx: Context) -> dict[str, object]:
+    """The coverage warnings as lines of text for the issue template."""
+    today = ctx.now.date()
+    gaps = [
+        f"week of {rotation_job.local(roster, gap.start)}: no {' and no '.join(gap.roles)}"
+        + (" (already published: needs an override)" if gap.frozen else "")
+        for gap in found.gaps
+    ]
+    return {
+        "endings": [ending.text(today) for ending in found.endings],
+        "gaps": gaps,
+        "hint": found.gap_hint(),
+        "path": found.path,
+    }
+
+
+def empty_horizon(ctx: Context, rosters: Sequence[Roster]) -> int:
+    """Fail loudly (annotation, job summary, exit 1) if the frozen horizon has an empty role."""
+    failed = 0
+    for roster in rosters:
+        shifts = rotations.weeks_for(ctx.repo, roster, ctx.now, roster.config.horizon_weeks + 1)
+        empty = coverage.empty_in_horizon(roster.config, shifts, ctx.now)
+        if not empty:
+            continue
+        failed += 1
+        weeks = "; ".join(
+            f"{rotation_job.local(roster, gap.start)}: no {' and no '.join(gap.roles)}"
+            for gap in empty
+        )
+        shown = yamlio.display(roster.path, ctx.repo)
+        message = (
+            f"rotation {roster.name}: nobody on call within the frozen horizon ({weeks}). "
+            f"Add volunteers or renew a term in {shown}, and an override for the published "
+            "weeks; until then an emergency pages the escalation tier."
+        )
+        ctx.warn(f"ante: {message}")
+        ctx.annotate(Problem(shown, None, None, message))
+        ctx.summary(f"### ante handoff: `{roster.name}` has empty weeks\n\n{message}")
+    return failed
 
 
 def open_issue(ctx: Context, roster: Roster, queue: list[maintenance.QueueItem]) -> None:
@@ -208,12 +252,10 @@ def run(opts: Options, ctx: Context) -> int:
     def apply() -> str | None:
         return record(ctx, rotations.load_rotations(ctx.repo), queue)
 
-    if opts.push:
-        result = gitrepo.publish(ctx.repo, apply, PATHS)
-        ctx.say(result.message or "records already up to date")
-    else:
-        ctx.say(apply() or "records already up to date")
-    for roster in rotations.load_rotations(ctx.repo):
+    result = gitrepo.save(ctx.repo, apply, PATHS, push=opts.push)
+    ctx.say(result.report("records already up to date"))
+    rosters = rotations.load_rotations(ctx.repo)
+    for roster in rosters:
         open_issue(ctx, roster, queue if queue is not None else maintenance.load_queue(ctx.repo))
     handoff_notice.send_all(ctx, push=opts.push)  # the team channel's weekly summary
-    return 0
+    return 1 if empty_horizon(ctx, rosters) else 0

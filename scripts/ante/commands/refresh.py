@@ -48,11 +48,8 @@ def apply(ctx: Context) -> str | None:
 
 
 def run(opts: Options, ctx: Context) -> int:
-    if opts.push:
-        result = gitrepo.publish(ctx.repo, lambda: apply(ctx), ["ledger", "STATUS.md"])
-        message = result.message or "nothing changed"
-    else:
-        message = apply(ctx) or "nothing changed"
+    result = gitrepo.save(ctx.repo, lambda: apply(ctx), ["ledger", "STATUS.md"], push=opts.push)
+    message = result.report()
     ctx.say(message)
     ctx.summary(f"### ante refresh\n\n{message}")
     return 0

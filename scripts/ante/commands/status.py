@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ante import flags
 from ante.context import Context
-from ante.services.status_file import write
+from ante.services.status_file import write_all
 
 
 @dataclass(frozen=True)
@@ -26,9 +26,13 @@ def add_parser(sub: flags.Subparsers) -> None:
 
 
 def run(opts: Options, ctx: Context) -> int:
-    changed = write(ctx, opts.out)
+    changed = write_all(ctx, opts.out)
     if opts.out != "-":
-        message = f"{'wrote' if changed else 'unchanged:'} {opts.out or 'STATUS.md'}"
+        pages = [path for path in changed if path.startswith("ledger/statements/")]
+        shown = opts.out or "STATUS.md"
+        message = f"{'wrote' if shown in changed else 'unchanged:'} {shown}"
+        if pages:
+            message += f" and {len(pages)} statement page(s) in ledger/statements/"
         ctx.say(message)
         ctx.summary(f"### ante status\n\n{message}")
     return 0

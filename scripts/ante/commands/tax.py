@@ -32,7 +32,12 @@ class Options:
     def parse(cls, args: argparse.Namespace) -> Options:
         if args.week and not backlog.is_week(args.week):
             raise UsageError(f"--week: not an ISO week (YYYY-Www): {args.week!r}")
-        return cls(args.week or None, args.dry_run, args.format, args.open_pr)
+        if args.format == "json" and args.open_pr:
+            raise UsageError(
+                "--format json only reports the plan; it cannot be used with --open-pr"
+            )
+        dry_run = args.dry_run or args.format == "json"  # a report never writes
+        return cls(args.week or None, dry_run, args.format, args.open_pr)
 
 
 def add_parser(sub: flags.Subparsers) -> None:
@@ -95,5 +100,9 @@ def run(opts: Options, ctx: Context) -> int:
                     "rate": offer.plan.rate,
                     "reason": offer.plan.reason,
                 },
+            )
+            ctx.say(
+                f"wrote {offer.path} (not committed): the weekly workflow proposes it as a "
+                "pull request (ante tax --open-pr)"
             )
     return 0

@@ -163,6 +163,7 @@ class Policy(Strict):
     awards: dict[str, int] = {"overhead": 1, "overhead:large": 2}
     triage_award: int = Field(0, ge=0)
     repositories: list[str] = []
+    external: list[Login] = []  # on a rotation (e.g. managers) without playing the chip game
     tax: TaxPolicy = TaxPolicy()
     intake: IntakePolicy = IntakePolicy()
     notify: NotifyPolicy = NotifyPolicy()  # where pages, escalations and reminders go
@@ -198,6 +199,7 @@ class Entry(Strict):
     delta: int
     ref: str = Field(min_length=1)
     reason: str | None = None
+    by: Login | None = None  # who asked for an adjustment
     at: datetime | None = None  # time of the source event, to order events about one issue
 
     @model_validator(mode="after")
@@ -220,6 +222,7 @@ class Entry(Strict):
             ("delta", self.delta),
             ("ref", self.ref),
             ("reason", self.reason),
+            ("by", self.by),
             ("at", self.at),
         ]
 

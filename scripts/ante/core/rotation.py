@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ConfigDict, Field, field_validator
 
-from ante.core.models import Login, Strict
+from ante.core.models import Login, Member, Strict
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_ROLES = ("captain", "first-mate")
@@ -218,6 +218,61 @@ class Rotation(Strict):
         return local.weekday() in hours.days and hours.start <= local.time() < hours.end
 
 
+def with_leave(rotation: Rotation, members: Mapping[str, Member]) -> Rotation:
+    """The rotation with each volunteer's leave (from the members file) as unavailability.
+
+    Leave is the one place to declare time away: it exempts the weekly tax and on-call both.
+    A rotation's own `unavailable:` is for on-call-only absence (working, but not on call).
+    """
+    by_login = {login.lower(): member for login, member in members.items()}
+    volunteers = []
+    for volunteer in rotation.volunteers:
+        member = by_login.get(volunteer.login.lower())
+        away = [
+            Period(start=p.start, end=p.end, note=f"leave{': ' + p.note if p.note else ''}")
+            for p in (member.leave if member is not None else [])
+        ]
+        unavailable = [*volunteer.unavailable, *away]
+        volunteers.append(
+            volunteer.model_copy(update={"unavailable": unavailable}) if away else volunteer
+        )
+    return rotation.model_copy(update={"volunteers": volunteers})
+
+
+def check_roster(
+    rotation: Rotation, members: Mapping[str, Member], external: Sequence[str]
+) -> list[tuple[Loc, str]]:
+    """Who the rotation names must be on the team: members, or external in the policy; and
+    someone must stand behind the on-call (a non-empty escalation tier)."""
+    known = {login.lower() for login in members} | {login.lower() for login in external}
+    hint = "add them to ledger/members.yaml, or to `external:` in ledger/policy.yaml"
+    problems: list[tuple[Loc, str]] = []
+    for index, volunteer in enumerate(rotation.volunteers):
+        if volunteer.login.lower() not in known:
+            problems.append(
+                (
+                    ("volunteers", index, "login"),
+                    f"volunteer {volunteer.login} is not a member: {hint}",
+                )
+            )
+    if not rotation.escalation:
+        problems.append(
+            (
+                ("escalation",),
+                "no managers: name at least one person to escalate to when nobody is on call",
+            )
+        )
+    for index, manager in enumerate(rotation.escalation):
+        if manager.lower() not in known:
+            problems.append((("escalation", index), f"manager {manager} is not a member: {hint}"))
+    for index, override in enumerate(rotation.overrides):
+        if override.cover.lower() not in known:
+            problems.append(
+                (("overrides", index, "cover"), f"cover {override.cover} is not a member: {hint}")
+            )
+    return problems
+
+
 def check(rotation: Rotation) -> list[tuple[Loc, str]]:
     """What is wrong across fields, each with where it is (a path into the YAML)."""
     problems: list[tuple[Loc, str]] = []
@@ -305,7 +360,8 @@ def _overlap(a: Override, b: Override) -> bool:
 def example(logins: Sequence[str], today: date) -> str:
     """A commented rotation file with `logins` as volunteers whose terms start `today`."""
     people = "".join(f"  - login: {login}\n    from: {today}\n" for login in logins)
-    return EXAMPLE.format(volunteers=people or "  []\n").replace(
+    managers = f"[{logins[0]}]" if logins else "[]"
+    return EXAMPLE.format(volunteers=people or "  []\n", managers=managers).replace(
         "volunteers:\n  []", "volunteers: []"
     )
 
@@ -341,17 +397,21 @@ first_mate_becomes_captain: false
 # Issues with this label page this rotation's captain.
 emergency_label: product-emergency
 
-# Managers: the single escalation point behind the captain and first-mate.
-escalation: []
+# Managers: the single escalation point behind the captain and first-mate, paged when nobody
+# is on call. Members, or people listed under `external:` in ledger/policy.yaml. Put your
+# managers here (ante init starts with the first member).
+escalation: {managers}
 
 # Paid to each person for each weekly shift they serve (pro rata for partial cover).
 compensation:
   amount: 0
   currency: EUR
 
-# Terms last six months from `from` unless `to` says otherwise. Away? Add
+# Terms last six months from `from` unless `to` says otherwise; renew with a `to:` line (the
+# handoff issue and STATUS.md say when a term is about to end). On leave? Declare it once in
+# ledger/members.yaml (it exempts the tax too). Working but not available for on-call? Add
 #   unavailable:
-#     - {{from: 2026-12-21, to: 2027-01-04, note: holidays}}
+#     - {{from: 2026-12-21, to: 2027-01-04, note: moving house}}
 volunteers:
 {volunteers}
 # Swaps and cover: someone else holds a role from the handoff time on `from` until the

@@ -305,6 +305,29 @@ def _cannot_hold(rotation: Rotation, login: str, shift: Shift, covering: bool) -
     return None
 
 
+def doubled(
+    rotation: Rotation, published: Sequence[Shift], now: datetime
+) -> list[tuple[int, Shift, list[str]]]:
+    """Overrides (by index) that give their cover two roles in the same week, in weeks not over
+    yet: the week and the roles they would hold in it."""
+    found: list[tuple[int, Shift, list[str]]] = []
+    for index, override in enumerate(rotation.overrides):
+        start, end = rotation.override_span(override)
+        if end <= now or override.end < override.start or override.role not in rotation.roles:
+            continue
+        cover = override.cover.lower()
+        for week in plan(rotation, published, start, end):
+            held: list[str] = []
+            for part in apply_overrides(rotation, [week]):
+                held += [
+                    r for r, who in part.roles.items() if who.lower() == cover and r not in held
+                ]
+            if len(held) > 1:
+                found.append((index, week, held))
+                break
+    return found
+
+
 def covering(shifts: Sequence[Shift], moment: datetime) -> Shift | None:
     return next((s for s in shifts if s.covers(moment)), None)
 

@@ -137,6 +137,70 @@ class Published:
     changed: bool
     attempts: int
     message: str | None
+    earlier: tuple[str, ...] = ()  # local commits from earlier runs, pushed first
+
+    def report(self, nothing: str = "nothing changed") -> str:
+        """What this write did, in one line, for the command's output."""
+        said = []
+        if self.earlier:
+            said.append(
+                f"pushed {len(self.earlier)} earlier local commit(s): " + "; ".join(self.earlier)
+            )
+        if self.message:
+            said.append(self.message.splitlines()[0])
+        return "\n".join(said) or nothing
+
+
+def ahead(repo: Path, remote: str, target: str) -> list[str]:
+    """Subjects of the local commits not on `remote/target` (as last fetched), oldest first."""
+    proc = git(repo, "log", "--reverse", "--format=%s", f"{remote}/{target}..HEAD", check=False)
+    if proc.returncode != 0:  # no such remote branch yet (or no commit): nothing to deliver
+        return []
+    return [line for line in proc.stdout.splitlines() if line.strip()]
+
+
+def _deliver(
+    repo: Path,
+    remote: str,
+    target: str,
+    attempts: int,
+    pause: Callable[[int], None],
+) -> tuple[str, ...]:
+    """Push the commits an earlier local run left behind (rebased onto the remote if it moved)."""
+    pending = ahead(repo, remote, target)
+    if not pending:
+        return ()
+    for attempt in range(1, attempts + 1):
+        pushed = git(repo, "push", "--quiet", remote, f"HEAD:{target}", check=False)
+        if pushed.returncode == 0:
+            return tuple(pending)
+        code = refused_by_rule(pushed.stderr)
+        if code is not None:
+            raise ProtectedBranchError(protection_advice(code, f"{remote}/{target}", pushed.stderr))
+        if attempt == attempts:
+            break
+        pause(attempt)
+        git(repo, "fetch", "--quiet", remote, target)
+        rebased = git(
+            repo,
+            "-c",
+            f"user.name={_identity(repo, 'user.name', BOT_NAME)}",
+            "-c",
+            f"user.email={_identity(repo, 'user.email', BOT_EMAIL)}",
+            "rebase",
+            "--quiet",
+            "--autostash",
+            f"{remote}/{target}",
+            check=False,
+        )
+        if rebased.returncode != 0:
+            git(repo, "rebase", "--abort", check=False)
+            raise GitError(
+                f"{len(pending)} local commit(s) ({'; '.join(pending)}) conflict with "
+                f"{remote}/{target}: nothing was pushed and nothing is lost. Run "
+                "`git pull --rebase`, resolve, then run the command again."
+            )
+    raise GitError(f"could not push the earlier local commits to {remote}/{target}")
 
 
 def publish(
@@ -150,29 +214,83 @@ def publish(
     sleep: Callable[[float], None] = time.sleep,
     rng: random.Random | None = None,
 ) -> Published:
-    """Apply, commit and push, re-applying on top of the remote after each rejected push.
+    """Push what earlier local runs committed, then apply, commit and push, re-applying on top
+    of the remote after each rejected push.
 
     `apply` changes the working tree and returns the commit message, or None if there was
     nothing to do. Raises GitError after `attempts` rejected pushes.
     """
     rng = rng or random.Random()
     target = branch(repo)
+
+    def pause(attempt: int) -> None:
+        sleep(base_delay * (2 ** min(attempt - 1, 5)) * (0.5 + rng.random()))
+
+    earlier = _deliver(repo, remote, target, attempts, pause)
     for attempt in range(1, attempts + 1):
         message = apply()
         if message is None or not commit(repo, paths, message):
-            return Published(False, attempt, None)
+            return Published(bool(earlier), attempt, None, earlier)
         pushed = git(repo, "push", "--quiet", remote, f"HEAD:{target}", check=False)
         if pushed.returncode == 0:
-            return Published(True, attempt, message)
+            return Published(True, attempt, message, earlier)
         code = refused_by_rule(pushed.stderr)
         if code is not None:
             raise ProtectedBranchError(protection_advice(code, f"{remote}/{target}", pushed.stderr))
         if attempt == attempts:
             break
-        sleep(base_delay * (2 ** min(attempt - 1, 5)) * (0.5 + rng.random()))
+        pause(attempt)
         git(repo, "fetch", "--quiet", remote, target)
         git(repo, "reset", "--quiet", "--hard", f"{remote}/{target}")
     raise GitError(
         f"could not push to {remote}/{target} after {attempts} attempts "
         "(other writers kept landing first); the event can be re-run safely"
     )
+
+
+def save(
+    repo: Path,
+    apply: Callable[[], str | None],
+    paths: Sequence[str],
+    *,
+    push: bool,
+    **options: object,
+) -> Published:
+    """A writing command's one way to write: with `push`, `publish`; without, apply and commit
+    locally (in a git checkout), so a later `--push` delivers exactly this run's commit."""
+    if push:
+        return publish(repo, apply, paths, **options)  # type: ignore[arg-type]
+    message = apply()
+    if message is not None and (repo / ".git").exists() and has_commits(repo):
+        commit(repo, paths, message)
+    return Published(message is not None, 1, message)
+
+
+def origin_url(repo: Path) -> str | None:
+    """The `origin` remote's URL, read from .git/config (no git process: status runs often)."""
+    config = repo / ".git" / "config"
+    if not config.is_file():
+        if not (repo / ".git").exists():
+            return None
+        proc = git(repo, "remote", "get-url", "origin", check=False)
+        return proc.stdout.strip() or None
+    section = None
+    for raw in config.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            section = line
+        elif section == '[remote "origin"]' and line.startswith("url"):
+            return line.partition("=")[2].strip()
+    return None
+
+
+def github_slug(url: str) -> str | None:
+    """owner/name from a GitHub remote URL (https or ssh), None for any other remote."""
+    import re
+
+    found = re.match(
+        r"^(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)"
+        r"([\w.-]+/[\w.-]+?)(?:\.git)?/?$",
+        url.strip(),
+    )
+    return found.group(1) if found else None

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from ante.core.ledger import Ledger, check
 from ante.core.models import Entry, JournalFile, Member, MembersFile, Opening, Policy
 from ante.errors import DataError, Problem
@@ -345,6 +347,32 @@ class Store:
                     if entry.ref in refs:
                         found.setdefault(entry.ref, []).append(entry)
         return found
+
+    def opening(self, period: int) -> dict[str, int]:
+        """The balances carried into `period` (none before the first period)."""
+        path = self.journal_dir / str(period) / "opening.yaml"
+        if not path.exists():
+            return {}
+        return dict(yamlio.load(path, Opening, self.repo).balances)
+
+    def member_entries(self, period: int, login: str) -> list[Entry]:
+        """`login`'s entries of `period`, in journal order; only their rows are validated."""
+        key = login.lower()
+        entries: list[Entry] = []
+        for path in self.period_files(period):
+            document = yamlio.read(path, self.repo, fast=True)
+            data = document.data
+            rows = data.get("entries") if isinstance(data, dict) else None
+            if not isinstance(rows, list):
+                entries.extend(document.validate(JournalFile, empty={}).entries)
+                continue
+            mine = [r for r in rows if isinstance(r, dict) and str(r.get("member")).lower() == key]
+            try:
+                journal = JournalFile.model_validate({**data, "entries": mine})
+            except ValidationError:  # say exactly where: validate the whole file
+                journal = document.validate(JournalFile, empty={})
+            entries.extend(journal.entries)
+        return [e for e in entries if e.member.lower() == key]
 
     def seal(self, period: int) -> str:
         digest = hashlib.sha256()

@@ -23,8 +23,9 @@ import yaml
 from pydantic import Field, field_validator
 
 from ante.core import schedule
-from ante.core.models import Login, Strict
-from ante.core.rotation import Rotation, check
+from ante.core.coverage import WINDOW_WEEKS, Coverage, coverage
+from ante.core.models import Login, Member, MembersFile, Strict
+from ante.core.rotation import Rotation, check, with_leave
 from ante.core.schedule import Shift
 from ante.errors import DataError, Problem
 from ante.files import yamlio
@@ -90,22 +91,39 @@ def rotation_paths(repo: Path) -> list[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-def load_roster(path: Path, repo: Path) -> Roster:
+def load_roster(path: Path, repo: Path, members: dict[str, Member] | None = None) -> Roster:
+    """A rotation file, checked, with the members' leave merged in as unavailability."""
     document = yamlio.read(path, repo)
     config = document.validate(Rotation, empty={})
     problems = [document.problem(list(loc), message) for loc, message in check(config)]
     if problems:
         raise DataError(problems)
-    return Roster(path.stem, path, config)
+    team = team_members(repo) if members is None else members
+    return Roster(path.stem, path, with_leave(config, team))
+
+
+def team_members(repo: Path) -> dict[str, Member]:
+    """The members file's people (for their leave); {} without one. Its own mistakes are
+    reported by the ledger's checks, not as a rotation's."""
+    path = repo / "ledger" / "members.yaml"
+    if not path.exists():
+        return {}
+    try:
+        found = yamlio.load(path, MembersFile, repo, empty={})
+    except DataError:
+        return {}
+    return {member.login: member for member in found.members}
 
 
 def load_rotations(repo: Path) -> list[Roster]:
     """Every rotation, sorted by name; DataError naming each bad line of every bad file."""
     rosters: list[Roster] = []
     problems: list[Problem] = []
-    for path in rotation_paths(repo):
+    paths = rotation_paths(repo)
+    members = team_members(repo) if paths else {}
+    for path in paths:
         try:
-            rosters.append(load_roster(path, repo))
+            rosters.append(load_roster(path, repo, members))
         except DataError as exc:
             problems.extend(exc.problems)
     if not problems:  # a broken file would make every reference to it look wrong
@@ -224,6 +242,15 @@ def roles_at(repo: Path, roster: Roster, moment: datetime) -> dict[str, str]:
     base = schedule.plan(roster.config, history, moment, moment + timedelta(microseconds=1))
     shift = schedule.covering(schedule.apply_overrides(roster.config, base), moment)
     return dict(shift.roles) if shift else {}
+
+
+def coverage_for(repo: Path, roster: Roster, now: datetime) -> Coverage:
+    """Terms about to end and weeks with an empty role, for the handoff issue and STATUS.md."""
+    shifts = weeks_for(repo, roster, now, WINDOW_WEEKS + 1)
+    history = published(repo, roster.name)
+    frozen = history[-1].end if history else None
+    shown = yamlio.display(roster.path, repo)
+    return coverage(roster.name, roster.config, shifts, now, frozen, shown)
 
 
 def escalation(repo: Path) -> dict[str, list[str]]:

@@ -17,7 +17,9 @@ from ante.files import yamlio
 
 MEMBERS_HEADER = """\
 # Who plays the Overhead chip game. Join with a pull request adding yourself here;
-# leaving: set `left:`. Declare leave so the weekly tax skips you:
+# leaving: set `left:`. Away (holidays, illness, parental leave)? Declare it here, once: the
+# weekly tax skips you and no on-call week is given to you. (A rotation's `unavailable:` is
+# only for on-call: you are working but cannot be on call.)
 #   leave:
 #     - {from: 2026-12-21, to: 2027-01-04, note: holidays}
 members:
@@ -42,6 +44,9 @@ triage_award: 0
 
 # Product repositories whose overhead issues also earn chips (found by `ante sync`).
 repositories: []
+
+# People the rotations name who do not play the chip game (e.g. managers of another team).
+external: []
 
 # The weekly tax (a pull request every Wednesday; merging it collects the chips).
 tax:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, tzinfo
 from typing import Any, Protocol
 
+from ante.core.coverage import Coverage
 from ante.core.ledger import Ledger
 from ante.core.models import Entry, TaxPolicy
 
@@ -116,6 +117,7 @@ class Sources:
     swept: Sequence[SweptLike] | None = None  # overhead issues closed as not planned
     budgets: Mapping[str, int | None] | None = None  # rotation -> out-of-hours pages a month
     followups: Sequence[FollowUpLike] | None = None  # post-mortem actions, last snapshot
+    coverage: Sequence[Coverage] | None = None  # per rotation: terms ending, empty weeks
 
 
 # ---- the sections -----------------------------------------------------------------------------
@@ -134,6 +136,7 @@ class BalanceRow:
     name: str
     chips: int
     change: int  # over the last four weeks
+    statement: str = ""  # the member's statement page, relative to the repository
 
     @property
     def in_debt(self) -> bool:
@@ -223,8 +226,19 @@ class Pages:
 class Award:
     day: date
     login: str
-    chips: int
+    chips: int  # net: what the issue still gives the member after any revoke
     link: Link
+    awarded: int = 0  # chips awarded, before revokes
+    revoked: int = 0  # chips taken back (positive)
+    revoked_on: date | None = None
+
+
+@dataclass(frozen=True)
+class CoverageNote:
+    rotation: str
+    endings: list[str]  # "@bob's term ends in 20 days (2027-05-18): renew by ..."
+    gaps: list[tuple[datetime, list[str], bool]]  # week start (local), roles, already frozen
+    hint: str
 
 
 @dataclass(frozen=True)
@@ -264,6 +278,7 @@ class Status:
     swept: list[Link] | None = None  # overhead noise swept this week (intake, later)
     night_budget: NightBudget | None = None  # out-of-hours pages per rotation and person
     actions: Actions | None = None  # post-mortem actions: how many open, which overdue
+    coverage: list[CoverageNote] | None = None  # terms ending soon, weeks nobody covers
 
     def context(self) -> dict[str, Any]:
         """The template's variables: one per section."""

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 
 from ante.clock import iso_week, week_start
+from ante.core.coverage import Coverage
 from ante.core.issue_url import issue_ref
 from ante.core.ledger import Ledger
 from ante.core.models import Entry
@@ -26,6 +27,7 @@ from ante.render.status_sections import (
     Balances,
     BudgetRow,
     Chart,
+    CoverageNote,
     FollowUpLike,
     Link,
     NightBudget,
@@ -50,6 +52,7 @@ RATE_WEEKS = 4  # "current rates" for the backlog estimate, and the balances' ch
 RECENT_AWARDS = 10
 QUEUE_ROWS = 10
 SCHEDULE_WEEKS = 8
+STATEMENTS = "ledger/statements"  # one page per member: their entries this year
 
 
 def view(sources: Sources, now: datetime) -> Status:
@@ -68,6 +71,7 @@ def view(sources: Sources, now: datetime) -> Status:
         swept=swept(sources.swept),
         night_budget=night_budget(sources.pages, sources.budgets, now),
         actions=actions(sources.followups, today),
+        coverage=coverage_notes(sources.coverage, now, sources.zones),
     )
 
 
@@ -96,7 +100,13 @@ def balances(ledger: Ledger, today: date, earlier: Iterable[Entry] = ()) -> Bala
         if entry.date >= since:
             change[entry.member] = change.get(entry.member, 0) + entry.delta
     rows = [
-        BalanceRow(login, member.display_name, chips.get(login, 0), change.get(login, 0))
+        BalanceRow(
+            login,
+            member.display_name,
+            chips.get(login, 0),
+            change.get(login, 0),
+            f"{STATEMENTS}/{login}.md",
+        )
         for login, member in ledger.members.items()
         if member.active_on(today)
     ]
@@ -334,11 +344,51 @@ def swept(records: Sequence[SweptLike] | None) -> list[Link] | None:
 
 
 def recent_awards(entries: Sequence[Entry]) -> list[Award] | None:
-    awards = [e for e in entries if e.kind == "award"]
-    awards.sort(key=lambda e: (e.date, e.at.timestamp() if e.at else 0.0, e.id), reverse=True)
-    return [
-        Award(e.date, e.member, e.delta, issue_link(e.ref)) for e in awards[:RECENT_AWARDS]
-    ] or None
+    """The latest awards, each netted with the revokes of the same issue and member."""
+    groups: dict[tuple[str, str], list[Entry]] = {}
+    for entry in entries:
+        if entry.kind in ("award", "revoke"):
+            groups.setdefault((entry.ref, entry.member.lower()), []).append(entry)
+
+    def latest(group: list[Entry]) -> tuple[date, float, str]:
+        last = max(group, key=lambda e: (e.date, e.at.timestamp() if e.at else 0.0, e.id))
+        return last.date, last.at.timestamp() if last.at else 0.0, last.id
+
+    ordered = sorted(groups.values(), key=latest, reverse=True)[:RECENT_AWARDS]
+    rows = []
+    for group in ordered:
+        given = [e for e in group if e.kind == "award"]
+        taken = [e for e in group if e.kind == "revoke"]
+        first = min(given or group, key=lambda e: e.date)
+        rows.append(
+            Award(
+                first.date,
+                first.member,
+                sum(e.delta for e in group),
+                issue_link(first.ref),
+                sum(e.delta for e in given),
+                -sum(e.delta for e in taken),
+                max((e.date for e in taken), default=None),
+            )
+        )
+    return rows or None
+
+
+def coverage_notes(
+    found: Sequence[Coverage] | None, now: datetime, zones: Mapping[str, tzinfo] | None = None
+) -> list[CoverageNote] | None:
+    """Only the rotations that need someone to act."""
+    notes = [
+        CoverageNote(
+            c.rotation,
+            [e.text(now.date()) for e in c.endings],
+            [(local(g.start, c.rotation, zones), list(g.roles), g.frozen) for g in c.gaps],
+            c.gap_hint(),
+        )
+        for c in found or ()
+        if not c.ok
+    ]
+    return notes or None
 
 
 def latest_data_date(sources: Sources) -> date | None:

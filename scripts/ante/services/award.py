@@ -201,19 +201,24 @@ def record(ctx: Context, cases: Sequence[Case], *, push: bool) -> list[Plan]:
     """Apply to the working tree, or with `push` commit and push (re-applying after conflicts)."""
     ledger = ctx.store.load()
     earlier = earlier_history(ctx, ledger, [case.issue for case in cases])
-    if not push:
-        return apply(ctx, cases, earlier)
     plans: list[Plan] = []
 
     def attempt() -> str | None:
         plans[:] = apply(ctx, cases, earlier)
         return award_text.commit_message(plans)
 
-    result = gitrepo.publish(
-        ctx.repo, attempt, LEDGER_PATHS, attempts=PUSH_ATTEMPTS, base_delay=PUSH_DELAY
+    result = gitrepo.save(
+        ctx.repo,
+        attempt,
+        LEDGER_PATHS,
+        push=push,
+        attempts=PUSH_ATTEMPTS,
+        base_delay=PUSH_DELAY,
     )
-    if result.changed and result.message:
-        ctx.say(f"pushed after {result.attempts} attempt(s): {result.message.splitlines()[0]}")
+    if result.changed and push:
+        ctx.say(f"pushed after {result.attempts} attempt(s): {result.report()}")
+    elif result.changed and gitrepo.has_commits(ctx.repo) and (ctx.repo / ".git").exists():
+        ctx.say(f"committed locally (push with --push): {result.report()}")
     return plans
 
 

@@ -66,12 +66,9 @@ def publish(
             status_file.write(ctx)
         return f"ante {what}" if changed else None
 
-    if not push:
-        apply()
-        return
-    result = gitrepo.publish(ctx.repo, apply, PATHS)
+    result = gitrepo.save(ctx.repo, apply, PATHS, push=push)
     if result.changed:
-        ctx.say(f"pushed: {result.message}")
+        ctx.say(f"{'pushed' if push else 'committed'}: {result.report()}")
 
 
 def read_event(path: Path) -> tuple[str, awards.IssueFacts, int, str | None]:

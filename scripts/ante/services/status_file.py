@@ -28,6 +28,7 @@ from ante.files.journal import Store
 from ante.render import status_view, templates
 from ante.render.status_sections import Sources
 from ante.render.status_view import SCHEDULE_WEEKS, window_start
+from ante.services import history
 
 
 def load(repo: Path, store: Store, now: datetime) -> Sources:
@@ -38,12 +39,12 @@ def load(repo: Path, store: Store, now: datetime) -> Sources:
     sources.shifts = rotations.upcoming(repo, now, SCHEDULE_WEEKS + 1) or None
     if sources.shifts:
         sources.escalation = rotations.escalation(repo)
-        sources.zones = {r.name: r.config.zone for r in rotations.load_rotations(repo)}
+        rosters = rotations.load_rotations(repo)
+        sources.zones = {r.name: r.config.zone for r in rosters}
         sources.budgets = {
-            r.name: r.config.out_of_hours_budget
-            for r in rotations.load_rotations(repo)
-            if r.config.emergency_label
+            r.name: r.config.out_of_hours_budget for r in rosters if r.config.emergency_label
         }
+        sources.coverage = [rotations.coverage_for(repo, r, now) for r in rosters]
     sources.queue = maintenance.load_queue(repo) or None
     records = emergencies.load_pages(
         repo, since=now - timedelta(weeks=6)
@@ -67,8 +68,8 @@ def earlier_entries(store: Store, period: int | None, since: Any) -> list[Entry]
     return entries
 
 
-def build(ctx: Context) -> str:
-    sources = load(ctx.repo, ctx.store, ctx.now)
+def build(ctx: Context, sources: Sources | None = None) -> str:
+    sources = sources or load(ctx.repo, ctx.store, ctx.now)
     return templates.render(
         ctx.repo, "STATUS.md.j2", **status_view.view(sources, ctx.now).context()
     )
@@ -76,12 +77,21 @@ def build(ctx: Context) -> str:
 
 def write(ctx: Context, out: str | None = None) -> bool:
     """Render and write STATUS.md; False when the file already said exactly this."""
-    text = build(ctx)
+    return bool(write_all(ctx, out))
+
+
+def write_all(ctx: Context, out: str | None = None) -> list[str]:
+    """STATUS.md and, with it, the members' statement pages it links to: what changed."""
+    sources = load(ctx.repo, ctx.store, ctx.now)
+    text = build(ctx, sources)
     if out == "-":
         ctx.out.write(text)
-        return True
+        return ["-"]
+    changed: list[str] = []
     target = ctx.repo / (out or "STATUS.md")
-    if target.exists() and target.read_text(encoding="utf-8") == text:
-        return False
-    yamlio.write_text(target, text)
-    return True
+    if not (target.exists() and target.read_text(encoding="utf-8") == text):
+        yamlio.write_text(target, text)
+        changed.append(out or "STATUS.md")
+    if out is None:
+        changed += history.write_pages(ctx, sources.ledger)
+    return changed

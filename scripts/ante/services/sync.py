@@ -156,14 +156,14 @@ def publish(
             message = message or f"ante sync: reconciled up to {clock.utc_text(cursor)}"
         return message
 
-    if not push:
-        attempt()
-        return plans
-    gitrepo.publish(
+    result = gitrepo.save(
         ctx.repo,
         attempt,
         award.LEDGER_PATHS,
+        push=push,
         attempts=award.PUSH_ATTEMPTS,
         base_delay=award.PUSH_DELAY,
     )
+    if result.changed:
+        ctx.say(f"{'pushed' if push else 'committed'}: {result.report()}")
     return plans

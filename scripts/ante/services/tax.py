@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,12 +15,11 @@ from ante.core import tax
 from ante.core.backlog import WeekMetrics
 from ante.core.ledger import Ledger
 from ante.core.models import Policy
-from ante.errors import AnteError
 from ante.files import backlog, gitrepo, rotations, tax_weeks
 from ante.files.journal import journal_text
-from ante.github.types import GitHubError, Pull
+from ante.github.types import Pull
 from ante.render import templates
-from ante.services import status_file
+from ante.services import proposal, status_file
 
 if TYPE_CHECKING:  # PyGithub is imported only by the runs that talk to GitHub
     from ante.github.adapter import GitHubAdapter
@@ -106,39 +102,9 @@ def waiver(week: str, pull: Pull, open_year: int | None = None) -> tuple[str, st
     return f"ledger/journal/{period}/{tax.file_name(week)}", journal_text(period, [], head)
 
 
-def push_branch(repo: Path, base: str, files: dict[str, str], branch: str, message: str) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, GIT_INDEX_FILE=str(Path(tmp) / "index"))
-        env.setdefault("GIT_AUTHOR_NAME", gitrepo.BOT_NAME)
-        env.setdefault("GIT_AUTHOR_EMAIL", gitrepo.BOT_EMAIL)
-        env.setdefault("GIT_COMMITTER_NAME", gitrepo.BOT_NAME)
-        env.setdefault("GIT_COMMITTER_EMAIL", gitrepo.BOT_EMAIL)
-
-        def git(*args: str, data: str | None = None) -> str:
-            proc = subprocess.run(
-                ["git", "-C", str(repo), *args],
-                input=data,
-                capture_output=True,
-                text=True,
-                env=env,
-                check=False,
-            )
-            if proc.returncode != 0:
-                raise gitrepo.GitError(f"git {args[0]} failed: {proc.stderr.strip()}")
-            return proc.stdout.strip()
-
-        git("read-tree", base)
-        for rel, text in files.items():
-            blob = git("hash-object", "-w", "--stdin", data=text)
-            git("update-index", "--add", "--cacheinfo", f"100644,{blob},{rel}")
-        tree = git("write-tree")
-        commit = git("commit-tree", tree, "-p", base, "-m", message)
-        git("push", "--quiet", "--force", "origin", f"{commit}:refs/heads/{branch}")
-
-
 def _publish(ctx: Context, row: WeekMetrics, waived: dict[str, tuple[str, str]]) -> None:
     """Metrics and waivers go straight to main: they are records, not decisions to review."""
-    paths = [backlog.PATH, "STATUS.md", *(path for path, _ in waived.values())]
+    paths = [backlog.PATH, "STATUS.md", "ledger/statements", *(p for p, _ in waived.values())]
 
     def apply() -> str | None:
         changed = backlog.write(ctx.repo, backlog.record(backlog.load_history(ctx.repo), row))
@@ -168,10 +134,6 @@ def _offer_pull(
     ctx: Context, github: GitHubAdapter, repo: str, offer: Offer, known: tuple[Pull, ...]
 ) -> None:
     plan, policy = offer.plan, ctx.store.policy()
-    branch = BRANCH.format(week=plan.week)
-    base = gitrepo.git(ctx.repo, "rev-parse", "HEAD").stdout.strip()
-    message = f"ante: weekly chip tax {plan.week} ({plan.rate} per member)"
-    push_branch(ctx.repo, base, {offer.path: offer.text}, branch, message)
     body = templates.render(
         ctx.repo,
         "tax-pr.md.j2",
@@ -181,28 +143,23 @@ def _offer_pull(
         policy=policy.tax,
         path=offer.path,
     )
-    name = title(plan.week, plan.rate)
-    existing = next((p for p in known if p.state == "open"), None)
-    if existing is not None:
-        pull = github.edit_pull(repo, existing.number, title=name, body=body)
-        ctx.say(f"{plan.week}: updated {pull.url}")
-        return
-    base_branch = gitrepo.branch(ctx.repo)
-    try:
-        pull = github.create_pull(repo, title=name, head=branch, base=base_branch, body=body)
-    except AnteError as error:
-        if not isinstance(error, GitHubError) or error.status != 403:
-            raise
-        raise AnteError(
-            f"{error}\nAllow it: Settings → Actions → General → Workflow permissions → "
-            '"Allow GitHub Actions to create and approve pull requests".'
-        ) from error
-    if policy.tax.labels:
-        github.add_labels(repo, pull.number, policy.tax.labels)
-    if policy.tax.reviewers:
-        github.request_reviewers(repo, pull.number, policy.tax.reviewers)
-    ctx.say(f"{plan.week}: opened {pull.url}")
-    ctx.summary(f"### Weekly chip tax {plan.week}\n\n{plan.reason}\n\n{pull.url}")
+    proposal.propose(
+        ctx,
+        github,
+        repo,
+        proposal.Proposal(
+            branch=BRANCH.format(week=plan.week),
+            files={offer.path: offer.text},
+            message=f"ante: weekly chip tax {plan.week} ({plan.rate} per member)",
+            title=title(plan.week, plan.rate),
+            body=body,
+            labels=policy.tax.labels,
+            reviewers=policy.tax.reviewers,
+            summary=plan.reason,
+            name=plan.week,
+        ),
+        known,
+    )
 
 
 def _show(ctx: Context, offer: Offer, fmt: str) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from ante.context import Context
+from ante.core import rotation, schedule
 from ante.errors import DataError, Problem
 from ante.files import backlog, gitrepo, intake_notes, rotations, yamlio
 from ante.files.strict import strict_load
@@ -121,10 +122,41 @@ def _entries(text: str) -> list[dict[str, object]]:
     return list(entries) if isinstance(entries, list) else []
 
 
+def check_roster(ctx: Context, against: str) -> list[Problem]:
+    """The people a rotation names are on the team, nobody holds two roles in a week, and every
+    rotation has someone to escalate to."""
+    try:
+        rosters = rotations.load_rotations(ctx.repo)
+        policy = ctx.store.policy()
+    except DataError:
+        return []  # reported by the files' own checks
+    members = rotations.team_members(ctx.repo)
+    problems: list[Problem] = []
+    for roster in rosters:
+        document = yamlio.read(roster.path, ctx.repo)
+        found = rotation.check_roster(roster.config, members, policy.external)
+        if not ctx.store.members_path.exists():  # no team to check against: only the tier
+            found = [(loc, message) for loc, message in found if loc == ("escalation",)]
+        problems += [document.problem(list(loc), message) for loc, message in found]
+        published = rotations.published(ctx.repo, roster.name)
+        for index, week, held in schedule.doubled(roster.config, published, ctx.now):
+            cover = roster.config.overrides[index].cover
+            problems.append(
+                document.problem(
+                    ["overrides", index],
+                    f"{cover} would hold {' and '.join(held)} in the week of "
+                    f"{week.start.astimezone(roster.config.zone):%Y-%m-%d}: one person, one role "
+                    "a week; choose another cover",
+                )
+            )
+    return problems
+
+
 # Each check returns problems or raises DataError; later capabilities add theirs here.
 CHECKS: list[Callable[[Context, str], list[Problem]]] = [  # (ctx, against)
     check_append_only,
     lambda ctx, _: rotations.check_files(ctx.repo),  # rotations/*.yaml and their history
+    check_roster,  # who the rotations name, against the members file and the policy
     lambda ctx, _: check_cursor(ctx.repo),  # ledger/sync.yaml, the sync cursor
     lambda ctx, _: backlog.check_file(ctx.repo),  # ledger/metrics/backlog.yaml
     lambda ctx, _: check_workflows(ctx),  # the workflows' filters and crons agree with the data
