@@ -88,6 +88,8 @@ def test_init_without_anyone_starts_an_empty_roster_that_says_how_to_join(
         "rotations/oncall.yaml",
         "ledger/schedule/oncall.yaml",
         "ledger/journal/2026/entries.yaml",
+        "ledger/statements/a.md",  # each member's statement, linked from STATUS.md
+        "ledger/statements/b.md",
     }
     assert _files(target) == _files(other) - example
 

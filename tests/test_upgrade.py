@@ -75,6 +75,12 @@ def test_a_0_1_0_repository_upgrades_with_balances_schedule_and_history_unchange
     assert json.loads(out) == balances_before
     assert [e.id for e in Store(repo).load().entries] == entries_before
     code, out, err = _ante(repo, "validate")
+    # Since 0.2 a rotation names the managers paged when nobody is on call: the one thing an
+    # upgrade cannot decide for the team. validate says where; one line fixes it.
+    assert code == 1 and "rotations/oncall.yaml:32:13: no managers" in err, err
+    rota = repo / "rotations/oncall.yaml"
+    rota.write_text(rota.read_text().replace("escalation: []", "escalation: [alice]"))
+    code, out, err = _ante(repo, "validate")
     assert code == 0, err
     code, schedule, err = _ante(repo, "rotation", "--weeks", "8", "--format", "json")
     assert code == 0, err
