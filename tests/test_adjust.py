@@ -6,8 +6,9 @@ import json
 import re
 
 import yaml
-from fakegithub import FakeGitHub
-from gitbed import NOW, TeamRemote, git, run_ante
+from testbed.ante import NOW, run_ante
+from testbed.fakegithub import FakeGitHub
+from testbed.gitbed import TeamRemote, git
 
 
 def adjust(team: TeamRemote, *args: str, env: dict[str, str] | None = None):

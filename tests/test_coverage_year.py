@@ -8,9 +8,10 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from fakegithub import FakeGitHub
-from gitbed import TeamRemote, git, run_ante
-from payloads import event_env, issues_event
+from testbed.ante import run_ante
+from testbed.fakegithub import FakeGitHub
+from testbed.gitbed import TeamRemote, git
+from testbed.payloads import event_env, issues_event
 
 VOLUNTEERS = """volunteers:
   - login: alice

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from ante.core.models import Entry
 from ante.files.journal import Store
-from awardkit import event_payload, write_event
-from gitbed import NOW, TeamRemote, git, run_ante
+from testbed.ante import NOW, run_ante
+from testbed.awardkit import event_payload, write_event
+from testbed.gitbed import TeamRemote, git
 
 ISSUE = "https://github.com/o/r/issues/{}"
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from awardkit import event_payload, write_event
-from gitbed import NOW, TeamRemote, git, run_ante
+from testbed.ante import NOW, run_ante
+from testbed.awardkit import event_payload, write_event
+from testbed.gitbed import TeamRemote, git
 
 
 def ante(repo: Path, *args: str):

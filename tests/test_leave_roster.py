@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from gitbed import NOW, TeamRemote, git, run_ante
+from testbed.ante import NOW, run_ante
+from testbed.gitbed import TeamRemote, git
 
 
 def ante(team: TeamRemote, *args: str, now: str = NOW):

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from ledger_data import build
+from testbed.ledger_data import build
 
 
 def _history(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
