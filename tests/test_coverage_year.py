@@ -49,12 +49,13 @@ def handoff(team: TeamRemote, env: dict[str, str], when: datetime, summary: Path
 
 
 def this_weeks_issue(fake: FakeGitHub, day: date) -> str:
-    (issue,) = [
+    found = [
         i
         for i in fake.issues("o/r")
         if "on-call-handoff" in i.labels and i.title.endswith(f"week of {day}")
     ]
-    return issue.body or ""
+    assert len(found) == 1, (day, [i.title for i in fake.issues("o/r")][-3:])
+    return found[0].body or ""
 
 
 def page(team: TeamRemote, fake: FakeGitHub, env: dict[str, str], tmp: Path, when: str):
@@ -111,10 +112,13 @@ def test_a_year_of_terms_warnings_renewal_and_escalation(
             assert "~~—~~ → **@bob**" in preview  # the empty first-mate weeks fill
             git(team.workdir, "pull", "-q", "--ff-only")
         summary.write_text("")
+        github_fake.advance(days=7)  # GitHub's clock: a week between handoffs
         result = handoff(team, github_env, when, summary)
+        assert result.code in (0, 1), (day, result.err)
         status = (team.workdir / "STATUS.md").read_text()
         seen[day] = (result.code, this_weeks_issue(github_fake, day), status, result.out)
     for moment in ("2027-01-09T23:30:00Z", "2027-09-04T23:30:00Z", "2027-11-20T23:30:00Z"):
+        github_fake.advance(minutes=5)
         assignees, comments, result = page(team, github_fake, github_env, tmp_path, moment)
         paged.append((moment, assignees, comments))
 
