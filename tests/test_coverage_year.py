@@ -167,8 +167,9 @@ def test_a_year_of_terms_warnings_renewal_and_escalation(
 
 
 def test_the_failing_handoff_says_so_in_the_annotation_and_summary(
-    team: TeamRemote, tmp_path: Path
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict[str, str], tmp_path: Path
 ) -> None:
+    github_fake.add_user("alice")
     path = team.workdir / "rotations/oncall.yaml"
     text = re.sub(
         r"volunteers:\n(  .*\n|    .*\n)*",
@@ -178,10 +179,10 @@ def test_the_failing_handoff_says_so_in_the_annotation_and_summary(
     path.write_text(text)
     git(team.workdir, "commit", "-qam", "only alice")
     summary = tmp_path / "summary.md"
-    result = handoff(team, {}, datetime(2026, 11, 25, 10, 5, tzinfo=UTC), summary)
+    result = handoff(team, github_env, datetime(2026, 11, 25, 10, 5, tzinfo=UTC), summary)
     assert result.code == 1
     assert "::error file=rotations/oncall.yaml::rotation oncall: nobody on call" in result.out
     assert "no first-mate" in summary.read_text() and "ante handoff" in summary.read_text()
-    # The records were still written and pushed, and the issue would still be opened.
-    assert "would open the issue" in result.out
+    # The records were still written and pushed, and the week's issue opened, before failing.
+    assert "oncall: opened" in result.out
     assert "ante handoff:" in git(team.origin, "log", "-1", "--format=%s", "main")
