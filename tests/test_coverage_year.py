@@ -160,7 +160,8 @@ def test_a_year_of_terms_warnings_renewal_and_escalation(
     assert len(paged[0][1]) == 1 and paged[0][1][0] in ("alice", "bob", "carol")
     assert paged[1][1] == ["bob"]
     assert paged[2][1] == ["grace"]
-    assert "Nobody is on call right now: paging the escalation tier, @grace" in paged[2][2][0]
+    assert "right now: the managers are paged at once" in paged[2][2][0]
+    assert "nobody on call: paged the managers @grace" in paged[2][2][0]
     everything = [b for _, b, s, o in seen.values() for b in (b, s, o)]
     everything += [c for _, _, comments in paged for c in comments]
     assert everything and not any("@None" in text for text in everything)

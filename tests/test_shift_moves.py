@@ -18,6 +18,7 @@ NIGHTS = """\
 roles: [volunteer]
 handoff: {weekday: wednesday, time: "10:00", timezone: Europe/London}
 emergency_label: null
+escalation: [alice]
 volunteers:
   - {login: alice, from: 2026-11-04}
   - {login: bob, from: 2026-11-04}
@@ -35,6 +36,8 @@ def test_a_change_moving_three_people_mentions_exactly_them_once(
     team: TeamRemote, github_fake: FakeGitHub, github_env: dict[str, str], tmp_path: Path
 ) -> None:
     (team.workdir / "rotations" / "nights.yaml").write_text(NIGHTS)
+    policy = team.workdir / "ledger" / "policy.yaml"  # night volunteers from other teams
+    policy.write_text(policy.read_text() + "external: [dave, erin]\n")
     git(team.workdir, "add", "-A")
     git(team.workdir, "commit", "-qm", "nights")
     pr = tmp_path / "pr"
