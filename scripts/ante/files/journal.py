@@ -348,12 +348,10 @@ class Store:
                         found.setdefault(entry.ref, []).append(entry)
         return found
 
-    def opening(self, period: int) -> dict[str, int]:
+    def opening_balances(self, period: int) -> dict[str, int]:
         """The balances carried into `period` (none before the first period)."""
-        path = self.journal_dir / str(period) / "opening.yaml"
-        if not path.exists():
-            return {}
-        return dict(yamlio.load(path, Opening, self.repo).balances)
+        opening, _ = self.opening(period)
+        return dict(opening.balances)
 
     def member_entries(self, period: int, login: str) -> list[Entry]:
         """`login`'s entries of `period`, in journal order; only their rows are validated."""

@@ -53,7 +53,7 @@ def statement(ctx: Context, login: str, start: date | None, end: date | None) ->
     if end < start:
         raise AnteError(f"--to ({end}) is before --from ({start})")
     first, periods = history.periods_for(ctx.store.periods(), start, end)
-    carried = ctx.store.opening(first).get(who, 0) if first is not None else 0
+    carried = ctx.store.opening_balances(first).get(who, 0) if first is not None else 0
     mine: list[Entry] = []
     for period in periods:
         mine += ctx.store.member_entries(period, who)
