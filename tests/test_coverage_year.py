@@ -60,7 +60,9 @@ def this_weeks_issue(fake: FakeGitHub, day: date) -> str:
 
 def page(team: TeamRemote, fake: FakeGitHub, env: dict[str, str], tmp: Path, when: str):
     number = fake.add_issue("o/r", title=f"Down at {when}", labels=["product-emergency"])
-    payload = issues_event("opened", number=number, title="Down", labels=["product-emergency"])
+    payload = issues_event(  # opened by a member: members may page
+        "opened", number=number, title="Down", labels=["product-emergency"], sender="alice"
+    )
     payload["issue"]["created_at"] = when
     result = run_ante(
         ["--repo", str(team.workdir), "emergency", "--push"],

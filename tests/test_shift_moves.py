@@ -37,7 +37,7 @@ def test_a_change_moving_three_people_mentions_exactly_them_once(
 ) -> None:
     (team.workdir / "rotations" / "nights.yaml").write_text(NIGHTS)
     policy = team.workdir / "ledger" / "policy.yaml"  # night volunteers from other teams
-    policy.write_text(policy.read_text() + "external: [dave, erin]\n")
+    policy.write_text(policy.read_text().replace("external: []", "external: [dave, erin]"))
     git(team.workdir, "add", "-A")
     git(team.workdir, "commit", "-qm", "nights")
     pr = tmp_path / "pr"

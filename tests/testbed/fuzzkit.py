@@ -46,7 +46,7 @@ READ_COMMANDS: list[list[str]] = [
     ["refresh"],  # last: it writes
 ]
 if "history" in cli.COMMANDS:
-    READ_COMMANDS.insert(3, ["history"])
+    READ_COMMANDS.insert(3, ["history", "alice"])  # a member of every corrupted team
 
 ERROR_LINE = re.compile(r"^(?:ante: )?\S[^:\n]*(?::\d+(?::\d+)?)?: \S", re.MULTILINE)
 # Refusals that are about the request, not the data: no rotation to show is not a bad file.
