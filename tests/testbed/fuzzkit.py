@@ -1,5 +1,8 @@
 """The fuzz harness: corrupt a valid team repository, run every read command, judge the result.
 
+Over 300 lines on purpose: the corruptions, the runs and the judge are one harness, read
+together.
+
 A case is a valid team repository (every file ante reads, with real content) with one file
 corrupted by a strategy: truncated, a value of the wrong type, an alias bomb, deep nesting,
 control characters, an impossible date, a huge number, a duplicated key, a foreign encoding,

@@ -1,5 +1,7 @@
 """Real webhook payloads: GitHub's own examples, adjusted, and checked against GitHub's schemas.
 
+Over 300 lines on purpose: every builder shares the same example loading and schema check.
+
 Each builder deep-copies an example from ``@octokit/webhooks-examples``, renames its repository
 and people, changes the fields a test cares about, and validates the result against the
 ``x-webhooks`` schema of the same OpenAPI description the fake GitHub uses. The examples are

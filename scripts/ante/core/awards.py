@@ -1,5 +1,7 @@
 """Awards, pure: what an overhead issue's state is worth, and the journal entries that get there.
 
+Over 300 lines on purpose: shares, reconciliation and revokes are one rule set, read together.
+
 The decision is taken from the issue's STATE, never from the event's action alone: a closed-as-
 completed issue carrying an award label is worth the policy's chips (the largest matching label)
 to each assignee who is a member (no assignee: whoever closed it). Everything else is worth

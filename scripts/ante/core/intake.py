@@ -1,5 +1,8 @@
 """Overhead intake, pure: queue positions, honest pickup windows, and what the sweep should do.
 
+Over 300 lines on purpose: queue positions, pickup windows and the sweep share one model of
+the backlog.
+
 Two of the Overhead principles are not about chips: tell reporters promptly where their issue
 stands (and keep them informed until it is resolved), and filter the noise out of the backlog.
 This module decides; `services/intake.py` and `commands/triage.py` read GitHub, carry the

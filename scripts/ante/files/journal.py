@@ -1,5 +1,8 @@
 """The ledger directory on disk: load and validate it, append to the journal, open new periods.
 
+Over 300 lines on purpose: loading, checkpoint checks and appending share one file layout and
+must agree byte for byte.
+
 Layout (all under `ledger/`):
   members.yaml, policy.yaml           people edit these (ante only appends surgically)
   journal/<YYYY>/opening.yaml         checkpoint carried from the previous year (tool-written)

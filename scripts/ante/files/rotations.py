@@ -1,5 +1,8 @@
 """Rotations on disk: the files people edit and the history ante writes.
 
+Over 300 lines on purpose: the rotation files and the history ante writes for them share
+their paths and loaders.
+
 rotations/<name>.yaml          a rotation (people edit it in pull requests)
 rotations/<name>.ics           its calendar feed (written by ante)
 ledger/schedule/<name>.yaml    published weeks: the frozen horizon and everything before it

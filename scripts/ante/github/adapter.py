@@ -1,5 +1,8 @@
 """The one door to GitHub: PyGithub configured for Actions, behind plain frozen values.
 
+Over 300 lines on purpose: every GitHub call, with its retry, rate-limit and 301/410 rules,
+stays behind this one door, so no other module imports PyGithub.
+
 Only the CLI builds a `GitHubAdapter` (with `connect`); domain code sees the values of
 `github/types.py` and `GitHubError`, never PyGithub. Requests go through PyGithub's requester
 with explicit JSON, so each method costs a known number of calls: PyGithub's objects fetch

@@ -1,5 +1,8 @@
 """The work behind `ante emergency`: page the on-call for a `product-emergency` issue.
 
+Over 300 lines on purpose: paging, recording and the post-mortem are one emergency's steps,
+in order.
+
 Opened or labelled: page whoever the rotation's working hours say (the captain in hours, the
 out-of-hours volunteer outside them; the next tier when nobody is on call), assign them, show the
 escalation path and its log (one comment, edited in place, `services/paging.py`), record the page
