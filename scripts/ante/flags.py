@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
@@ -59,3 +60,15 @@ def output_format(parser: Arguments, *extra: str) -> None:
 def event(parser: Arguments, help: str, *, required: bool = False) -> None:
     """`--event FILE`: an event payload (JSON), as GitHub Actions hands it to a step."""
     parser.add_argument("--event", required=required, help=help)
+
+
+@dataclass(frozen=True)
+class EventOptions:
+    """The options of a command that applies one event file: `--event FILE [--push]`."""
+
+    event: Path
+    push: bool
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> EventOptions:
+        return cls(event=Path(args.event), push=args.push)

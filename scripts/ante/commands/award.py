@@ -10,9 +10,6 @@ most 4 API calls per event.
 
 from __future__ import annotations
 
-import argparse
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ante import flags
@@ -21,14 +18,7 @@ if TYPE_CHECKING:
     from ante.context import Context
 
 
-@dataclass(frozen=True)
-class Options:
-    event: Path
-    push: bool
-
-    @classmethod
-    def parse(cls, args: argparse.Namespace) -> Options:
-        return cls(event=Path(args.event), push=args.push)
+Options = flags.EventOptions
 
 
 def add_parser(sub: flags.Subparsers) -> None:
