@@ -8,6 +8,8 @@
   library and, independently, by the specification's own recipe) and drops repeated ids.
 
 `fail(path, *statuses)` makes the next requests to `path` answer with those statuses first.
+Each alert opens an incident (`incident_log`) that PagerDuty's REST API (`pagerduty_api.py`)
+shows; `now` pins the receivers' clock (PagerDuty stamps incidents when events arrive).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +41,18 @@ def pagerduty_validator() -> jsonschema.Draft7Validator:
 
 @dataclass
 class Alert:
+    """An alert and the incident it opened (PagerDuty: one incident per alert, here)."""
+
     dedup_key: str
     summary: str
+    created: datetime
+    number: int = 0
     status: str = "triggered"
     triggers: int = 0
+    acknowledgements: list[tuple[datetime, str]] = field(default_factory=list)
+    changed: datetime | None = None
+    changed_by: str | None = None  # a person's name, or None: the integration (the API)
+    resolved: datetime | None = None
 
 
 @dataclass
@@ -56,6 +67,8 @@ class Receivers:
     webhook_ids: set[str] = field(default_factory=set)
     rejected: list[str] = field(default_factory=list)
     requests: dict[str, int] = field(default_factory=dict)
+    incident_log: list[Alert] = field(default_factory=list)  # every incident, oldest first
+    now: datetime | None = None  # None: the wall clock
     _faults: dict[str, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -81,13 +94,19 @@ class Receivers:
             "ANTE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         }
 
-    def policy(self, attempts: int = 4, backoff: float = 0) -> str:
-        """A `notify:` section for ledger/policy.yaml using all three receivers."""
+    def policy(
+        self, attempts: int = 4, backoff: float = 0, api: str | None = None, escalates: bool = False
+    ) -> str:
+        """A `notify:` section for ledger/policy.yaml using all three receivers; `api`: read
+        PagerDuty's acknowledgements from the REST API there (key: PAGERDUTY_API_KEY)."""
+        rest = f"    api_key: PAGERDUTY_API_KEY\n    api_url: {api}\n" if api else ""
         return (
             "notify:\n"
             "  pagerduty:\n"
             "    routing_key: PAGERDUTY_ROUTING_KEY\n"
             f"    url: {self.url('/pagerduty/v2/enqueue')}\n"
+            f"    escalates: {str(escalates).lower()}\n"
+            f"{rest}"
             "  chat:\n"
             "    webhook: CHAT_WEBHOOK_URL\n"
             "  webhook:\n"
@@ -99,6 +118,21 @@ class Receivers:
 
     def fail(self, path: str, *statuses: int) -> None:
         self._faults.setdefault(path, []).extend(statuses)
+
+    def clock(self) -> datetime:
+        return self.now or datetime.now(UTC).replace(microsecond=0)
+
+    def set_status(self, dedup_key: str, status: str, by: str | None) -> Alert:
+        """An incident acknowledged or resolved, by a person in PagerDuty's app (`by`) or by an
+        event from the integration (None)."""
+        alert = self.alerts[dedup_key]
+        at = self.clock()
+        if status == "acknowledged" and by is not None:
+            alert.acknowledgements.append((at, by))
+        if status == "resolved":
+            alert.resolved, alert.acknowledgements = at, []
+        alert.status, alert.changed, alert.changed_by = status, at, by
+        return alert
 
     def secrets(self) -> list[str]:
         key = WEBHOOK_SECRET.removeprefix("whsec_")
@@ -133,12 +167,15 @@ class Receivers:
         alert = self.alerts.get(key or "")
         if action == "trigger":
             if alert is None or alert.status == "resolved":
-                alert = Alert(key or f"generated-{len(self.alerts)}", event["payload"]["summary"])
+                key = key or f"generated-{len(self.alerts)}"
+                alert = Alert(key, event["payload"]["summary"], self.clock())
                 self.alerts[alert.dedup_key] = alert
                 self.incidents += 1
+                alert.number = self.incidents
+                self.incident_log.append(alert)
             alert.triggers += 1
-        elif alert is not None:
-            alert.status = "resolved" if action == "resolve" else "acknowledged"
+        elif alert is not None and alert.status != "resolved":
+            self.set_status(alert.dedup_key, f"{action}d", None)
         body = {"status": "success", "message": "Event processed", "dedup_key": key}
         return Response(json.dumps(body), status=202, content_type="application/json")
 

@@ -23,6 +23,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 SECRET_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,99}$")
 PAGERDUTY_URL = "https://events.pagerduty.com/v2/enqueue"
+PAGERDUTY_API = "https://api.pagerduty.com"
 
 Kind = Literal["page", "escalate", "resolve", "reminder", "handoff", "schedule", "followup"]
 
@@ -50,6 +51,11 @@ class PagerDuty(_Config):
     url: str = PAGERDUTY_URL
     # true: PagerDuty's escalation policy and acknowledgements take over; ante stops escalating.
     escalates: bool = False
+    # The name of the secret holding a (read-only) REST API key: ante then reads PagerDuty's own
+    # acknowledgement of the incident back (`GET /incidents?incident_key=`), records it on the
+    # issue and stops escalating. Without it, only answers on the issue count.
+    api_key: SecretName | None = None
+    api_url: str = PAGERDUTY_API
 
 
 class Chat(_Config):

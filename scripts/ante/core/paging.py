@@ -10,7 +10,8 @@ many nights each person and rotation carried this month: pure decisions, the clo
   every step that fell due, in order. Nobody on call: straight to the next tier, never a page to
   nobody.
 - An acknowledgement is a comment or reaction on the issue, after the page, by someone who was
-  paged or a member of the team: not a bot, not an outsider.
+  paged or a member of the team: not a bot, not an outsider; or, when PagerDuty is used, its
+  incident for the emergency acknowledged or resolved there (`handled_in_pagerduty`).
 """
 
 from __future__ import annotations
@@ -148,6 +149,55 @@ def acknowledgement(
         if member:
             return answer
     return None
+
+
+@dataclass(frozen=True)
+class Incident:
+    """PagerDuty's incident for an emergency, as its REST API describes it."""
+
+    status: str  # triggered, acknowledged, resolved (PagerDuty may add more)
+    created: datetime
+    number: int | None = None
+    url: str | None = None  # the incident's page in PagerDuty
+    acknowledgements: tuple[tuple[datetime, str], ...] = ()  # (when, who) while acknowledged
+    changed: datetime | None = None  # last_status_change_at
+    changed_by: str | None = None  # last_status_change_by's summary
+    resolved: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Handled:
+    """An emergency acknowledged (or already resolved) in PagerDuty."""
+
+    at: datetime
+    by: str | None  # PagerDuty's name for whoever did it (not a GitHub login)
+    status: str  # acknowledged or resolved
+    number: int | None = None
+    url: str | None = None
+
+
+SKEW = timedelta(minutes=10)  # PagerDuty's clock against the runner's
+
+
+def handled_in_pagerduty(incidents: Sequence[Incident], since: datetime) -> Handled | None:
+    """Whether PagerDuty's incident for this page was acknowledged or resolved there.
+
+    The incident is the newest one created after the page (a reopened emergency's earlier,
+    resolved incident says nothing about this page). Acknowledged: the first acknowledgement;
+    resolved (PagerDuty then empties the acknowledgements): when and by whom it was resolved."""
+    current = [i for i in incidents if i.created >= since - SKEW]
+    if not current:
+        return None
+    incident = max(current, key=lambda i: i.created)
+    if incident.status == "acknowledged":
+        if incident.acknowledgements:
+            at, by = min(incident.acknowledgements, key=lambda a: a[0])
+            return Handled(at, by, "acknowledged", incident.number, incident.url)
+    elif incident.status != "resolved":
+        return None
+    resolved = incident.resolved if incident.status == "resolved" else None
+    at = resolved or incident.changed or incident.created
+    return Handled(at, incident.changed_by, incident.status, incident.number, incident.url)
 
 
 # ---- the out-of-hours budget -------------------------------------------------------------

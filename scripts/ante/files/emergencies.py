@@ -43,7 +43,8 @@ class Page(Strict):
     first_mate_at: datetime | None = None
     managers_at: datetime | None = None
     acknowledged: datetime | None = None
-    acknowledged_by: str | None = None
+    acknowledged_by: str | None = None  # a GitHub login, or PagerDuty's name for the person
+    acknowledged_via: str | None = None  # "pagerduty" when acknowledged there, not on GitHub
 
     @field_validator("opened", "closed", "paged_at", "first_mate_at", "managers_at", "acknowledged")
     @classmethod
@@ -69,6 +70,7 @@ class Page(Strict):
             ("managers_at", self.managers_at),
             ("acknowledged", self.acknowledged),
             ("acknowledged_by", self.acknowledged_by),
+            ("acknowledged_via", self.acknowledged_via),
         ]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from ante.context import Context
@@ -25,7 +25,9 @@ from ante.core.paging import Chain, Step, Taken
 from ante.files import emergencies, gitrepo, notices, rotations
 from ante.files.emergencies import Page
 from ante.files.rotations import Roster
+from ante.render.escape import markdown
 from ante.render.ics import role_title
+from ante.services import pagerduty_ack
 
 PAGE_MARKER = "emergency"
 STEP_FIELD: dict[Step, str] = {
@@ -166,7 +168,10 @@ def _log(roster: Roster, page: Page) -> list[str]:
         names = ", ".join(f"@{m}" for m in (woken if first else managers)) or "the managers"
         why = "nobody on call" if first else "no acknowledgement"
         rows.append((page.managers_at, f"{why}: paged the managers {names}"))
-    if page.acknowledged and page.acknowledged_by:
+    if page.acknowledged and page.acknowledged_via == pagerduty_ack.VIA:
+        who = markdown(page.acknowledged_by or "someone", 100)
+        rows.append((page.acknowledged, f"acknowledged in PagerDuty by {who}"))
+    elif page.acknowledged and page.acknowledged_by:
         rows.append((page.acknowledged, f"acknowledged by @{page.acknowledged_by}"))
     if page.closed:
         rows.append((page.closed, "closed"))
@@ -314,6 +319,7 @@ def send(
 class Outcome:
     page: Page
     taken: list[Taken]
+    pagerduty: pagerduty_ack.Lookup = field(default_factory=pagerduty_ack.Lookup)  # if asked
 
 
 def repo_of(url: str) -> str:
@@ -354,6 +360,7 @@ def advance(
     now = at or ctx.now
     chain = chain_for(ctx, roster, page.opened)
     config = policy(ctx)
+    lookup = pagerduty_ack.Lookup()
     if page.acknowledged is None and page.paged_at is not None and read_answers:
         since = page.paged_at or page.opened
         found = paging.acknowledgement(answers(ctx, page), since, page.woken, members(ctx))
@@ -361,8 +368,12 @@ def advance(
             page = page.model_copy(
                 update={"acknowledged": found.at.astimezone(UTC), "acknowledged_by": found.login}
             )
+        elif page.closed is None:  # PagerDuty's own acknowledgement, when ante may read it
+            lookup = pagerduty_ack.look_up(ctx, config, page)
+            if lookup.handled is not None:
+                page = pagerduty_ack.acknowledged(page, lookup.handled)
     if page.closed is not None:
-        return Outcome(page, [])
+        return Outcome(page, [], lookup)
     escalating = not (config.pagerduty and config.pagerduty.escalates and done_steps(page))
     taken = paging.steps_due(
         chain,
@@ -373,7 +384,7 @@ def advance(
     )
     if taken:
         page = apply(page, taken, chain)
-    return Outcome(page, taken)
+    return Outcome(page, taken, lookup)
 
 
 def publish_github(ctx: Context, roster: Roster, outcome: Outcome) -> None:
@@ -398,6 +409,10 @@ def publish_github(ctx: Context, roster: Roster, outcome: Outcome) -> None:
             gh.edit_issue(repo, page.number, assignees=[*issue.assignees, *fresh][:10])
             ctx.say(f"assigned {', '.join('@' + p for p in fresh)} to #{page.number}")
     gh.upsert_comment(repo, page.number, PAGE_MARKER, comment(roster, page, chain, escalates))
+    if page.acknowledged and page.acknowledged_via == pagerduty_ack.VIA:  # said once, so watchers
+        when = _when(roster, page.acknowledged)  # of the issue are notified
+        text = pagerduty_ack.comment(page, outcome.pagerduty.handled, when)
+        gh.upsert_comment(repo, page.number, pagerduty_ack.MARKER, text)
 
 
 def record(ctx: Context, page: Page, push: bool) -> str | None:
@@ -427,6 +442,7 @@ def _merge(known: Page | None, page: Page) -> Page:
             update[name] = theirs
             if name == "acknowledged":
                 update["acknowledged_by"] = known.acknowledged_by
+                update["acknowledged_via"] = known.acknowledged_via
     woken = list(known.woken) + [w for w in page.woken if w not in known.woken]
     update["woken"] = woken
     update["postmortem"] = page.postmortem or known.postmortem
@@ -439,7 +455,8 @@ def _what(known: Page | None, page: Page) -> str:
     if page.closed and not known.closed:
         return "closed"
     if page.acknowledged and not known.acknowledged:
-        return f"acknowledged by {page.acknowledged_by}"
+        where = " in PagerDuty" if page.acknowledged_via == pagerduty_ack.VIA else ""
+        return f"acknowledged{where} by {page.acknowledged_by}"
     return "escalated"
 
 
@@ -454,8 +471,18 @@ def open_pages(ctx: Context) -> list[Page]:
     ]
 
 
-def check(ctx: Context, page: Page, *, push: bool, at: datetime | None = None) -> Outcome:
-    """One page: acknowledged? escalate what is due; record; tell GitHub and the channels."""
+def check(
+    ctx: Context,
+    page: Page,
+    *,
+    push: bool,
+    at: datetime | None = None,
+    reported: set[str] | None = None,
+) -> Outcome:
+    """One page: acknowledged? escalate what is due; record; tell GitHub and the channels.
+
+    A PagerDuty lookup that failed is said in the job summary: once per failure and watch
+    (`reported`), and whenever an escalation step was taken without PagerDuty's word."""
     roster = next((r for r in rotations.load_rotations(ctx.repo) if r.name == page.rotation), None)
     if roster is None:
         ctx.say(f"#{page.number}: its rotation {page.rotation!r} is gone; left alone")
@@ -472,6 +499,14 @@ def check(ctx: Context, page: Page, *, push: bool, at: datetime | None = None) -
         if message:
             ctx.say(message)
         publish_github(ctx, roster, outcome)
+    failure = outcome.pagerduty.failure
+    if failure is not None:
+        ctx.say(f"#{page.number}: PagerDuty not read ({failure}); escalation goes on")
+        if outcome.taken or reported is None or failure not in reported:
+            line = pagerduty_ack.failure_text(page, failure, len(outcome.taken), at or ctx.now)
+            ctx.summary("### PagerDuty acknowledgements\n\n" + line)
+            if reported is not None:
+                reported.add(failure)
     chain = chain_for(ctx, roster, page.opened)
     send(ctx, notices_for(outcome.page, chain, repo_of(page.issue)), push=push)
     return outcome
@@ -496,6 +531,9 @@ def _next(ctx: Context, page: Page) -> str | None:
     roster = next((r for r in rotations.load_rotations(ctx.repo) if r.name == page.rotation), None)
     if roster is None:
         return None
+    config = policy(ctx)
+    if config.pagerduty and config.pagerduty.escalates and done_steps(page):
+        return None  # PagerDuty's escalation policy has it: nothing left for ante to take
     chain = chain_for(ctx, roster, page.opened)
     due = paging.next_due(chain, paged_since(page, ctx.now), done_steps(page))
     return _when(roster, due) if due else None
@@ -513,6 +551,7 @@ def watch(
 ) -> Page | None:
     """Stay with one emergency until it is acknowledged, closed or fully escalated."""
     started = clock()
+    reported: set[str] = set()
     while clock() - started < limit:
         now = clock()
         ctx.now = now
@@ -520,7 +559,7 @@ def watch(
             emergencies.load_pages(ctx.repo, since=now - timedelta(days=2)), url
         )
         if page is not None and page.woken:
-            page = check(ctx, page, push=push, at=now).page
+            page = check(ctx, page, push=push, at=now, reported=reported).page
             if page.closed or page.acknowledged or _next(ctx, page) is None:
                 return page
         sleep(poll)
