@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from ante.github import adapter
 from hypothesis import HealthCheck, settings
-from testbed.fakegithub import FIXTURE_TOKEN, FakeGitHub
+from testbed.fakegithub import DEFAULT_LAG, FIXTURE_TOKEN, FakeGitHub
 from testbed.gitbed import TeamRemote, make_team
 
 # Speed is measured in benchmarks, not unit tests: on a busy 2-core runner, hypothesis's
@@ -24,10 +25,25 @@ def team(tmp_path: Path) -> TeamRemote:
     return make_team(tmp_path)
 
 
+def search_lag(request: pytest.FixtureRequest) -> timedelta:
+    """The test's `search_lag` mark, which must say why, or GitHub's realistic default."""
+    mark = request.node.get_closest_marker("search_lag")
+    if mark is None:
+        return DEFAULT_LAG
+    reason = str(mark.kwargs.get("reason", "")).strip()
+    if not mark.args or not reason:
+        pytest.fail("@pytest.mark.search_lag(seconds, reason=...) needs both", pytrace=False)
+    return timedelta(seconds=float(mark.args[0]))
+
+
 @pytest.fixture
-def github_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+def github_fake(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[FakeGitHub]:
     """A fresh fake GitHub with repository o/r and its GITHUB_TOKEN (`FIXTURE_TOKEN`, with the
     permissive default: write on every scope); fails the test on any contract violation.
+    Its search index lags writes by a minute, as GitHub's does, unless the test is marked
+    `@pytest.mark.search_lag(seconds, reason="why this test is about something else")`.
 
     ante's adapter talks to it unthrottled and with short timeouts (a fake needs no politeness,
     and injected timeouts should not make the suite slow).
@@ -40,7 +56,7 @@ def github_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
         sleep=lambda seconds: None,  # rate-limit waits are recorded (gh.patience.waited), not slept
     )
     monkeypatch.setattr(adapter, "connect", fast)
-    fake = FakeGitHub().start()
+    fake = FakeGitHub(search_lag=search_lag(request)).start()
     fake.add_repo("o/r")
     fake.workflow_token("o/r", value=FIXTURE_TOKEN)
     try:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 import requests
-from testbed.fakegithub import FIXTURE_TOKEN, FakeGitHub
+from testbed.fakegithub import DEFAULT_LAG, FIXTURE_TOKEN, FakeGitHub
 
 AUTH = {"Authorization": f"token {FIXTURE_TOKEN}"}
 
@@ -23,6 +23,37 @@ def found(fake: FakeGitHub, q: str) -> list[int]:
 
 
 # -- search ------------------------------------------------------------------------------------
+
+
+def test_search_lags_a_minute_by_default_as_on_github(github_fake: FakeGitHub) -> None:
+    assert github_fake.search_lag == DEFAULT_LAG == timedelta(minutes=1)
+    number = github_fake.add_issue("o/r", labels=["overhead"])
+
+    assert found(github_fake, "repo:o/r label:overhead") == []
+    github_fake.advance(seconds=59)
+    assert found(github_fake, "repo:o/r label:overhead") == []
+    github_fake.catch_up_search()
+    assert found(github_fake, "repo:o/r label:overhead") == [number]
+
+
+@pytest.mark.search_lag(0, reason="checks the mark itself")
+def test_a_test_may_set_the_lag_saying_why(github_fake: FakeGitHub) -> None:
+    number = github_fake.add_issue("o/r", labels=["overhead"])
+
+    assert github_fake.search_lag == timedelta(0)
+    assert found(github_fake, "repo:o/r label:overhead") == [number]
+
+
+def test_a_write_seeded_later_than_githubs_clock_moves_the_clock(github_fake: FakeGitHub) -> None:
+    later = github_fake.now + timedelta(days=30)
+    number = github_fake.add_issue("o/r", labels=["overhead"], created_at=later)
+
+    assert github_fake.now == later
+    comment = github_fake.add_comment("o/r", number, "after it")
+    assert github_fake.comments_by_id[comment][1].created_at > later
+    assert found(github_fake, "repo:o/r label:overhead") == []
+    github_fake.clock_to(later + DEFAULT_LAG)
+    assert found(github_fake, "repo:o/r label:overhead") == [number]
 
 
 def test_a_write_is_searchable_only_after_the_lag(github_fake: FakeGitHub) -> None:
@@ -62,6 +93,7 @@ def test_a_new_issue_is_not_found_until_indexed(github_fake: FakeGitHub) -> None
 def test_search_returns_at_most_a_thousand_results(github_fake: FakeGitHub) -> None:
     for _ in range(1010):
         github_fake.add_issue("o/r", labels=["overhead"])
+    github_fake.catch_up_search()
 
     last = get(github_fake, "/search/issues", q="label:overhead", per_page=100, page=10)
     beyond = get(github_fake, "/search/issues", q="label:overhead", per_page=100, page=11)
@@ -126,6 +158,8 @@ def test_a_transferred_issue_answers_301_with_its_new_address(github_fake: FakeG
     followed = requests.get(location, headers=AUTH)
     assert followed.json()["title"] == "Wrong repository"
     assert [label["name"] for label in followed.json()["labels"]] == ["overhead"]
+    assert found(github_fake, "label:overhead") == []  # gone from o/r, not yet indexed in o/other
+    github_fake.catch_up_search()
     assert found(github_fake, "label:overhead") == [moved_to]
     assert github_fake.activity[-1].action == "transferred"
 
@@ -153,6 +187,7 @@ def test_a_deleted_issue_is_gone(github_fake: FakeGitHub) -> None:
 
 def test_a_renamed_label_stays_on_its_issues(github_fake: FakeGitHub) -> None:
     number = github_fake.add_issue("o/r", labels=["overhead", "bug"])
+    github_fake.catch_up_search()
 
     renamed = requests.patch(
         f"{github_fake.url}/repos/o/r/labels/overhead", headers=AUTH, json={"new_name": "chores"}

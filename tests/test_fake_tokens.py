@@ -22,6 +22,7 @@ def product(github_fake: FakeGitHub) -> FakeGitHub:
     github_fake.add_repo("o/product", private=True)
     github_fake.add_issue("o/r", title="team chore", labels=["overhead"])
     github_fake.add_issue("o/product", title="product chore", labels=["overhead"])
+    github_fake.catch_up_search()
     return github_fake
 
 

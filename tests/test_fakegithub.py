@@ -266,6 +266,7 @@ def test_search_qualifiers(github_fake: FakeGitHub) -> None:
     c = github_fake.add_pull(R, head="x", labels=["chip"])
     github_fake.add_repo("other/repo")
     github_fake.add_issue("other/repo", labels=["chip"])
+    github_fake.catch_up_search()
 
     def numbers(query: str) -> list[int]:
         response = requests.get(

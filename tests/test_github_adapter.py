@@ -406,6 +406,7 @@ def test_search_pages_through_250_issues_in_three_requests(
     for n in range(250):
         github_fake.add_issue(R, title=f"chip {n}", labels=["chip"])
     github_fake.add_issue(R, title="not a chip")
+    github_fake.catch_up_search()
 
     result = gh.search_issues('repo:o/r is:issue label:"chip"')
 
@@ -421,6 +422,7 @@ def test_counting_and_limiting_a_search_costs_one_request(
 ) -> None:
     for n in range(30):
         github_fake.add_issue(R, title=f"chip {n}", labels=["chip"])
+    github_fake.catch_up_search()
 
     assert gh.count_issues("repo:o/r label:chip") == 30
     first = gh.search_issues("repo:o/r label:chip", per_page=10, limit=10)
@@ -439,6 +441,7 @@ def test_search_by_closing_time_and_missing_label(
     new = github_fake.add_issue(R, state="closed", closed_at=late, created_at=early)
     github_fake.add_issue(R, state="closed", closed_at=late, created_at=early, labels=["skip"])
     github_fake.add_issue(R)
+    github_fake.catch_up_search()
 
     found = gh.search_issues("repo:o/r is:closed closed:>=2025-01-10T00:00:00Z -label:skip")
 

@@ -29,9 +29,13 @@ Activity (``model.Activity``)
     ``.starts_runs``.
 
 Clock and search (``search.py``)
-    ``fake.now`` is GitHub's clock: each write moves it one second, ``fake.advance(minutes=2)``
-    further. A write is searchable ``search_lag`` after it happened (``FakeGitHub(search_lag=
-    timedelta(minutes=1))`` or ``fake.search_index.lag = ...``); searches return at most 1,000
+    ``fake.now`` is GitHub's clock: each write moves it one second (a write seeded with a later
+    date moves it to that date), ``fake.advance(minutes=2)`` or ``fake.clock_to(when)`` further.
+    A test whose story jumps ahead moves GitHub's clock with it. A write is searchable
+    ``search_lag`` after it happened: a minute by default, as GitHub's index lags writes by
+    seconds to minutes (``FakeGitHub(search_lag=...)``, ``fake.search_lag = ...``; in a test,
+    ``@pytest.mark.search_lag(0, reason="...")`` for one that is about something else and says
+    why). ``fake.catch_up_search()`` moves the clock on by the lag. Searches return at most 1,000
     results and a token may search 30 times a fake-clock minute, then 403 with
     ``x-ratelimit-*`` headers (resource ``search``).
 
@@ -63,11 +67,12 @@ from __future__ import annotations
 
 from .contract import Violation, spec
 from .model import Activity, Comment, Event, Issue, Label, Pull, Repo, User
-from .search import date_matcher, parse_search
+from .search import DEFAULT_LAG, date_matcher, parse_search
 from .server import FakeGitHub
 from .tokens import FIXTURE_TOKEN, WORKFLOW_BOT, Token
 
 __all__ = [
+    "DEFAULT_LAG",
     "FIXTURE_TOKEN",
     "WORKFLOW_BOT",
     "Activity",

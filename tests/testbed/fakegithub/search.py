@@ -19,6 +19,10 @@ from .model import Issue, Repo
 
 MAX_RESULTS = 1000
 PER_MINUTE = 30
+# GitHub documents no figure for the index's delay; in practice a write shows up in search after
+# seconds to minutes. A minute of the fake's clock is the default, so every test meets a lagging
+# index unless it says why not (`@pytest.mark.search_lag(0, reason=...)`).
+DEFAULT_LAG = timedelta(minutes=1)
 # Search query parsing (the qualifiers ante uses; anything else is reported, not guessed).
 
 _TOKEN = re.compile(r'(-?)([a-z-]+):("[^"]*"|\S+)|("[^"]*"|\S+)')
@@ -158,7 +162,7 @@ class Window:
 
 @dataclass
 class Index:
-    lag: timedelta = timedelta(0)
+    lag: timedelta = DEFAULT_LAG
     versions: dict[tuple[str, int], list[tuple[datetime, Repo, Issue]]] = field(
         default_factory=dict
     )

@@ -21,7 +21,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -38,6 +38,7 @@ from .faults import Fault, Tamper
 from .model import Activity
 from .render import API
 from .routes import DOCS, ROUTES, Refusal, Reply, Routes
+from .search import DEFAULT_LAG
 from .state import State
 from .tokens import LEVELS, WORKFLOW_BOT, Permissions, Token, mint
 
@@ -52,7 +53,7 @@ class _QuietHandler(WSGIRequestHandler):
 class FakeGitHub(Routes, State):
     """An in-memory GitHub behind a real HTTP server (see the package docstring)."""
 
-    def __init__(self, *, search_lag: timedelta = timedelta(0)) -> None:
+    def __init__(self, *, search_lag: timedelta = DEFAULT_LAG) -> None:
         super().__init__(search_lag=search_lag)
         self.calls: list[tuple[str, str]] = []
         self._violations: list[Violation] = []
@@ -108,6 +109,10 @@ class FakeGitHub(Routes, State):
     @search_lag.setter
     def search_lag(self, lag: timedelta) -> None:
         self.search_index.lag = lag
+
+    def catch_up_search(self) -> datetime:
+        """Move GitHub's clock on by the search lag: every write so far is searchable now."""
+        return self.advance(seconds=self.search_index.lag.total_seconds())
 
     # -- tokens ---------------------------------------------------------------------------------
 

@@ -2,8 +2,10 @@
 
 Seeding helpers (`add_repo`, `add_issue` ...) change state directly, without HTTP, as people
 would on github.com; they record the same timeline events, activity and search versions the
-HTTP handlers do. The clock (`now`) is the test's: every write moves it one second on, and
-`advance()` moves it further (search lag and the search rate limit read it).
+HTTP handlers do. The clock (`now`) is the test's: every write moves it one second on (a seeded
+write dated later moves it to that date), and `advance()`/`clock_to()` move it further (search lag
+and the search rate limit read it). A test whose story jumps ahead ("five days later, the
+refresh runs") moves GitHub's clock with it, or search still sees the moment of the last write.
 
 Over 300 lines because every change a test or a request can make lives here, once, so that
 seeding and HTTP record the same timeline, activity and search versions.
@@ -29,13 +31,13 @@ from .model import (
     Repo,
     User,
 )
-from .search import Index
+from .search import DEFAULT_LAG, Index
 
 
 class State:
     """Repositories, users, issues, pull requests, comments and what happened to them."""
 
-    def __init__(self, *, search_lag: timedelta = timedelta(0)) -> None:
+    def __init__(self, *, search_lag: timedelta = DEFAULT_LAG) -> None:
         self.now = START
         self.activity: list[Activity] = []
         self.search_index = Index(lag=search_lag)
@@ -420,11 +422,15 @@ class State:
     def _happened(
         self, repo: Repo, issue: Issue, at: datetime, action: str, actor: str, **details: Any
     ) -> None:
-        """Record a write: a new version for search, an entry in the activity log."""
+        """Record a write: a new version for search, an entry in the activity log.
+
+        A write seeded with a date later than GitHub's clock moves the clock there: GitHub's
+        clock is never behind what happened on it, so what a test does next comes after."""
+        self.now = max(self.now, at)
         if issue.deleted or issue.moved_to is not None:
             self.search_index.forget(repo, issue)
-        else:  # searchable `lag` after the write; a test may seed writes dated later than now
-            self.search_index.record(repo, issue, min(at, self.now))
+        else:  # searchable `lag` after the write
+            self.search_index.record(repo, issue, at)
         if "comment_id" in details:
             event = "issue_comment"
         else:
