@@ -48,8 +48,10 @@ def test_actions_become_issues_are_ticked_off_and_keep_the_post_mortem_open(
         labels=["postmortem"],
         assignees=["alice"],
     )
+    # At once, as on the `labeled` event: GitHub's search has not indexed the post-mortem yet.
     for _ in range(2):  # a re-run opens nothing twice
         ante(team, github_env, "2026-11-20T10:00:00Z")
+    assert github_fake.count("GET", "/search/issues") == 0  # lists through the issues API
     made = [i for i in github_fake.issues("o/r") if "postmortem-action" in i.labels]
     assert sorted(i.title for i in made) == [
         "Post-mortem action: Add a runbook for the payment gateway",

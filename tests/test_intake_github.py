@@ -187,6 +187,8 @@ def test_the_refresh_tells_the_resolution_of_a_missed_close(
     path = event(github_fake, tmp_path, number, "opened")
     ante(team.workdir, github_env, NOW, "intake", "--event", str(path))
     github_fake.close_issue("o/r", number, by="carol", reason="not_planned")  # event lost
+    # On GitHub's clock the refresh comes moments after the close: search still shows the
+    # issue open, the issues API does not.
     ante(team.workdir, github_env, NOW + timedelta(days=5), "intake", "--refresh")
     (body,) = ante_comments(github_fake, number)
     assert "**Resolved**: closed as not planned by @carol" in body

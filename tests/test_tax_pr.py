@@ -25,6 +25,7 @@ def seed_backlog(fake: FakeGitHub) -> None:
     fake.add_issue("o/r", labels=["overhead"], created_at=at(12), state="closed", closed_at=at(13))
     fake.add_issue("o/r", labels=["overhead"], created_at=at(2), state="closed", closed_at=at(14))
     fake.add_issue("o/r", labels=["bug"], created_at=at(12))  # not overhead
+    fake.clock_to(at(18, 9))  # GitHub's clock when the tax runs: search has indexed all that
 
 
 def tax_run(team: TeamRemote, env: dict[str, str], *args: str, now: str = NOW):

@@ -60,6 +60,27 @@ def test_the_sweep_labels_then_closes_and_skips_exempt_and_active(
     assert git(team.workdir, "status", "--porcelain") == ""
 
 
+def test_the_sweep_acts_on_issues_as_they_are_not_as_search_last_saw_them(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict
+) -> None:
+    """GitHub's search lags writes by up to minutes; the sweep must not act on a stale copy."""
+    github_fake.clock_to(NOW - DAY)
+    done = quiet_issue(github_fake, "Done meanwhile", 90)
+    answered = quiet_issue(github_fake, "Answered meanwhile", 90)
+    triage(team, github_env, NOW)  # both asked "still relevant?"
+    # After the grace period, moments before the sweep: one closed as completed by a person,
+    # the other answered. Search has not indexed either yet.
+    github_fake.clock_to(NOW + 15 * DAY)
+    github_fake.close_issue("o/r", done, by="dana", reason="completed")
+    github_fake.add_comment("o/r", answered, "Yes, still relevant!", user="dana")
+    out = triage(team, github_env, NOW + 15 * DAY)
+    assert "did unask 1" in out and "close" not in out
+    issue = github_fake.issue("o/r", done)
+    assert (issue.state, issue.state_reason, issue.closed_by) == ("closed", "completed", "dana")
+    assert github_fake.issue("o/r", answered).state == "open"
+    assert github_fake.count("GET", "/search/issues") == 0
+
+
 def test_antes_own_comment_never_resets_the_clock(
     team: TeamRemote, github_fake: FakeGitHub, github_env: dict
 ) -> None:
@@ -147,8 +168,10 @@ def test_a_sweep_of_500_issues_reads_little_and_stops_at_the_operation_limit(
     reads = github_fake.count("GET") - reads_before
     changed = writes(github_fake) - writes_before
     assert reads <= 10, reads
-    assert "did ask 20; 10 left for the next run" in out
-    assert changed == 2 * 20  # a label and the comment per changed issue
+    # 6 listing requests (5 pages of `overhead`, 1 of `overhead:large`), then 2 calls an issue.
+    assert github_fake.count("GET", "/search/issues") == 0
+    assert "did ask 19; 11 left for the next run" in out
+    assert changed == 2 * 19  # a label and the comment per changed issue
     assert len(github_fake.calls) - before <= 45
 
 

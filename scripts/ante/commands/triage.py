@@ -3,8 +3,9 @@
 Open overhead issues with no activity but ante's for the policy's `stale_days` get the triage
 label and, in ante's one comment, "still relevant?"; unanswered after `grace_days` they are
 closed as not planned with a comment saying why. An answer (a comment, a label change, any
-edit) puts the issue back in the queue. Exempt labels are never swept. One search request per
-100 open issues; per changed issue two writes (the label or state, and the comment) and only
+edit) puts the issue back in the queue. Exempt labels are never swept. One issues-API request
+per 100 open issues per repository and overhead label (never search, which lags); per changed
+issue two writes (the label or state, and the comment) and only
 rarely a read of the comment; the run stops at `max_operations` API calls and the next run
 carries on. ante's notes (`ledger/intake.yaml`) keep its own writes from counting as activity;
 the closed issues are listed in `ledger/sweeps.yaml` for STATUS.md and the handoff.
@@ -46,15 +47,14 @@ def run(opts: Options, ctx: Context) -> int:
     if gh is None or not repos:
         ctx.say("no GitHub token (or repository): nothing read, nothing swept")
         return 0
-    issues = intake_job.open_overhead(gh, repos, policy)
-    reads = max(1, -(-len(issues) // 100))
+    queue = intake_job.open_overhead(gh, repos, policy)
     notes = intake_notes.load_notes(ctx.repo)
     plan = intake.sweep(
-        issues,
+        queue.issues,
         notes,
         policy.intake,
         ctx.now,
-        budget=policy.intake.max_operations - reads,
+        budget=policy.intake.max_operations - queue.reads,
         recorded=intake_job.pace(ctx, policy),
     )
     intake_job.report(ctx, "ante triage", plan, dry_run=opts.dry_run)
@@ -64,7 +64,6 @@ def run(opts: Options, ctx: Context) -> int:
                 ctx.say(f"  skip {skip.url}: {skip.why}")
         return 0
     changes, swept = intake_job.carry_out(ctx, gh, plan.steps, policy)
-    complete = len(issues) < intake_job.SEARCH_LIMIT
-    changes = intake_job.forgotten(notes, issues, complete) | changes
+    changes = intake_job.forgotten(notes, queue.issues, queue.complete) | changes
     intake_job.publish(ctx, changes, swept, push=opts.push, what="triage: weekly sweep")
     return 0

@@ -12,7 +12,7 @@ decisions out and record them.
 comment resets the clock). ante remembers, per open overhead issue, when it last wrote to it
 (`Note.touched`, GitHub's own timestamp) and the last activity before that (`Note.active`). An
 issue updated after ante's write was touched by someone else; otherwise its last activity is
-still the remembered one. So the sweep needs no per-issue reads: a search result's `updated_at`
+still the remembered one. So the sweep needs no per-issue reads: a listed issue's `updated_at`
 is enough.
 
 Size: the estimate, the notes and the sweep and refresh plans share `Note` and the issue
@@ -44,7 +44,7 @@ class WeekLike(Protocol):
 
 
 class IssueLike(Protocol):
-    """An open overhead issue as a search result shows it (`github.Issue`)."""
+    """An open overhead issue as the issues API lists it (`github.Issue`)."""
 
     @property
     def url(self) -> str: ...

@@ -39,13 +39,13 @@ def _tag(postmortem: str, text: str) -> str:
 def _open_action(
     ctx: Context, gh: GitHubAdapter, pm: Issue, action: rules.Action, known: list[FollowUp]
 ) -> int:
-    """The follow-up issue's number: found (snapshot, then search) or opened now."""
+    """The follow-up issue's number: found (the snapshot, then its hidden key through the issues
+    API, never search, which lags: a re-run a minute later would open it twice) or opened now."""
     tag = _tag(pm.url, action.text)
     for item in known:
         if item.postmortem == pm.url and item.title == action.title:
             return item.number
-    found = gh.search_issues(f"repo:{pm.repo} is:issue label:{ACTION_LABEL}").items
-    match = next((i for i in found if tag in i.body), None)
+    match = gh.find_keyed_issue(pm.repo, tag, labels=[ACTION_LABEL])
     if match is not None:
         return match.number
     due = rules.due_date(action, pm.created_at.date())
@@ -151,7 +151,11 @@ def run(ctx: Context, *, push: bool) -> int:
     known = followups.load(ctx.repo)
     everything: list[FollowUp] = []
     notices: list[Notice] = []
-    found = gh.search_issues(f"repo:{gh.repository} is:issue label:{POSTMORTEM_LABEL}").items
+    # Through the issues API, not search: the index lags writes, so a post-mortem labelled a
+    # minute ago would be missed, and a stale body written back would undo a person's edit.
+    found = gh.list_issues(
+        gh.repository, labels=[POSTMORTEM_LABEL], sort="created", direction="asc"
+    )
     for pm in found:
         items, overdue = _one(ctx, gh, pm, known)
         everything += items

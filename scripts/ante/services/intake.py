@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,14 +36,39 @@ if TYPE_CHECKING:
 PATHS = ("ledger", "STATUS.md")
 
 
-SEARCH_LIMIT = 1000  # GitHub's search stops here
+LIST_LIMIT = 1000  # open issues read per repository and label; beyond, the rest is not seen
 
 
-def open_overhead(gh: GitHubAdapter, repos: list[str], policy: Policy) -> tuple[Issue, ...]:
-    """Every open overhead issue, oldest first: one search request per 100 issues."""
-    query = f"{backlog_query(repos, policy)} is:open"
-    found = gh.search_issues(query, sort="created", order="asc", limit=SEARCH_LIMIT)
-    return tuple(i for i in found.items if not i.is_pull)
+@dataclass(frozen=True)
+class Queue:
+    """The open overhead issues, oldest first; the requests it took; whether it is all of them."""
+
+    issues: tuple[Issue, ...]
+    reads: int
+    complete: bool
+
+
+def open_overhead(gh: GitHubAdapter, repos: list[str], policy: Policy) -> Queue:
+    """Every open overhead issue, oldest first, through the issues API: one request per 100
+    issues per repository and overhead label (GitHub's list wants all its labels, so each label
+    is one listing). Never search: its index lags writes, and a sweep acting on an issue as it
+    was a minute ago would close one just answered, or re-close as not planned one a person
+    just closed as completed (revoking its chips), or tell a just-resolved issue its queue
+    position again."""
+    labels = list(dict.fromkeys([policy.overhead_label, *policy.awards]))
+    found: dict[str, Issue] = {}
+    reads, complete = 0, True
+    for repo in repos:
+        for label in labels:
+            listed = gh.list_issues(
+                repo, state="open", labels=[label], sort="created", limit=LIST_LIMIT
+            )
+            reads += max(1, -(-len(listed) // 100))
+            complete = complete and len(listed) < LIST_LIMIT
+            for issue in listed:
+                found.setdefault(issue.url, issue)
+    issues = sorted(found.values(), key=lambda i: (i.created_at, i.url))
+    return Queue(tuple(issues), reads, complete)
 
 
 def pace(ctx: Context, policy: Policy) -> intake.Pace:
@@ -226,16 +252,16 @@ def on_refresh(ctx: Context, *, dry_run: bool, push: bool) -> int:
     if gh is None or not repos:
         ctx.say("no GitHub token (or repository): nothing read, nothing acknowledged")
         return 0
-    issues = open_overhead(gh, repos, policy)
-    reads = max(1, -(-len(issues) // 100))
+    queue = open_overhead(gh, repos, policy)
+    issues = queue.issues
     notes = intake_notes.load_notes(ctx.repo)
-    budget = policy.intake.max_operations - reads
+    budget = policy.intake.max_operations - queue.reads
     plan = intake.refresh(issues, notes, pace(ctx, policy), ctx.now.date(), budget=budget)
     report(ctx, "ante intake --refresh", plan, dry_run=dry_run)
     if dry_run:
         return 0
     changes, _ = carry_out(ctx, gh, plan.steps, policy)
-    gone = forgotten(notes, issues, complete=len(issues) < SEARCH_LIMIT)
+    gone = forgotten(notes, issues, complete=queue.complete)
     left = budget - sum(step.calls for step in plan.steps)
     swept = resolve_missed(ctx, gh, list(gone)[: max(0, left) // 3], policy)
     publish(ctx, changes | gone, swept, push=push, what="intake: weekly refresh")
