@@ -174,6 +174,40 @@ def test_a_transferred_issue_is_not_found_by_a_token_that_cannot_see_its_new_hom
     assert get(github_fake, f"/repos/o/r/issues/{number}").status_code == 404
 
 
+def test_a_renamed_repository_redirects_as_githubs_api_does(github_fake: FakeGitHub) -> None:
+    github_fake.add_repo("o/app", private=True)
+    number = github_fake.add_issue("o/app", labels=["overhead"], state="closed")
+    app = {"Authorization": f"token {github_fake.app_token(['o/app'], 'write-all').value}"}
+    repo = github_fake.rename_repo("o/app", "o/app2")
+
+    listed = requests.get(
+        f"{github_fake.url}/repos/o/app/issues?state=closed&per_page=5",
+        headers=app,
+        allow_redirects=False,
+    )
+    assert listed.status_code == 301
+    location = listed.headers["Location"]
+    assert location == f"{github_fake.url}/repositories/{repo.id}/issues?state=closed&per_page=5"
+    assert listed.json()["url"] == location
+    followed = requests.get(location, headers=app)
+    assert [i["number"] for i in followed.json()] == [number]
+    assert followed.json()[0]["repository_url"].endswith("/repos/o/app2")
+    written = requests.post(
+        f"{github_fake.url}/repos/o/app/issues/{number}/comments",
+        headers=app,
+        json={"body": "hi"},
+        allow_redirects=False,
+    )
+    assert written.status_code == 307 and written.json()["message"] == "Temporary Redirect"
+    assert github_fake.comments("o/app2", number) == []  # nothing done at the old name
+    resent = requests.post(written.headers["Location"], headers=app, json={"body": "hi"})
+    assert resent.status_code == 201
+    assert get(github_fake, "/repos/o/app").status_code == 404  # o/r's token cannot see it
+    fresh = github_fake.add_repo("o/app")  # a new repository under the old name ends the redirect
+    answer = requests.get(f"{github_fake.url}/repos/o/app", headers=app, allow_redirects=False)
+    assert answer.status_code == 200 and answer.json()["id"] == fresh.id != repo.id
+
+
 def test_a_deleted_issue_is_gone(github_fake: FakeGitHub) -> None:
     number = github_fake.add_issue("o/r", labels=["overhead"])
     github_fake.delete_issue("o/r", number)

@@ -509,3 +509,65 @@ def test_a_deleted_issue_answers_gone(github_fake: FakeGitHub, gh: GitHubAdapter
     github_fake.delete_issue(R, number)
     with pytest.raises(IssueGone):
         gh.issue(R, number)
+
+
+# -- a renamed or transferred repository ------------------------------------------------------
+
+
+@pytest.fixture
+def renamed(github_fake: FakeGitHub, github_env: dict[str, str]) -> GitHubAdapter:
+    """o/app, renamed o/app2 (GitHub: 301 to GET, 307 to writes, at the old name), with 130
+    closed overhead issues and an open one; an adapter whose App was granted it before."""
+    github_fake.add_repo("o/app")
+    for n in range(130):
+        github_fake.add_issue("o/app", title=f"chore {n}", labels=["overhead"], state="closed")
+    github_fake.add_issue("o/app", title="open chore", labels=["overhead"])
+    github_fake.add_issue("o/app", title="a bug", labels=["bug"], state="closed")
+    github_fake.rename_repo("o/app", "o/app2")
+    app = github_fake.app_token([R, "o/app"], "write-all")
+    return _adapter({**github_env, "GITHUB_TOKEN": app.value}, timeout=10)
+
+
+def test_a_renamed_repositorys_listing_keeps_its_query_and_old_addresses(
+    github_fake: FakeGitHub, renamed: GitHubAdapter
+) -> None:
+    found = renamed.list_issues("o/app", state="closed", labels=["overhead"])
+
+    # PyGithub alone would follow the 301 without the query: the open issues, page 1 for ever.
+    assert len(found) == 130 and {i.state for i in found} == {"closed"}
+    assert {i.repo for i in found} == {"o/app2"}
+    assert found[0].moved_from == f"https://github.com/o/app/issues/{found[0].number}"
+    assert renamed.name_now("o/app") == "o/app2"
+    assert github_fake.count("GET", "/repos/o/app2/issues") == 2  # 2 pages of 100
+    again = renamed.list_issues("o/app", state="open")
+    assert [i.title for i in again] == ["open chore"]
+    asked = [path for verb, path in github_fake.calls if path == "/repos/o/app"]
+    assert len(asked) == 1  # the new name is asked once a run
+
+
+def test_writes_to_a_renamed_repository_land_there(
+    github_fake: FakeGitHub, renamed: GitHubAdapter
+) -> None:
+    comment = renamed.upsert_comment("o/app", 131, "queue", "number 1 in the queue")
+    labels = renamed.add_labels("o/app", 131, ["needs-triage"])
+    edited = renamed.edit_issue("o/app", 131, title="open chore (renamed)")
+    made = renamed.create_issue("o/app", "A new one", "body")
+
+    assert [c.body for c in github_fake.comments("o/app2", 131)] == [comment.body]
+    assert labels == ("overhead", "needs-triage")
+    assert (edited.repo, edited.title) == ("o/app2", "open chore (renamed)")
+    assert edited.moved_from == "https://github.com/o/app/issues/131"
+    assert github_fake.issue("o/app2", made.number).title == "A new one"
+    assert github_fake.count("POST", "/repos/o/app/") == 0  # no write was sent to the old name
+
+
+def test_the_runs_own_repository_is_never_asked_for_its_name(
+    github_fake: FakeGitHub, gh: GitHubAdapter
+) -> None:
+    github_fake.add_issue(R, labels=["overhead"])
+    gh.list_issues(R)
+    gh.add_labels(R, 1, ["chip"])
+    assert [path for _, path in github_fake.calls] == [
+        f"/repos/{R}/issues",
+        f"/repos/{R}/issues/1/labels",
+    ]

@@ -164,49 +164,38 @@ def test_a_bad_cursor_is_reported_with_its_line(team: TeamRemote) -> None:
     assert result.code == 1 and "ledger/sync.yaml:1" in result.err
 
 
-def test_a_renamed_repository_keeps_its_issues_journal_address(team: TeamRemote) -> None:
-    """GitHub answers a renamed repository's list at its new name; the chips stay booked."""
-    from ante.github.types import Issue
-    from ante.services import sync as sync_service
-
-    ctx = Context(repo=team.workdir, now=datetime(2026, 11, 18, 12, tzinfo=UTC), environ={})
-    ledger = ctx.store.load()
-    old = "https://github.com/o/app/issues/7"
-    entry = Entry(
-        id="award:o/app#7:alice:1",
-        date=datetime(2026, 11, 18).date(),
-        kind="award",
-        member="alice",
-        delta=1,
-        ref=old,
-        reason="closed as completed",
-        at=datetime(2026, 11, 18, 9, tzinfo=UTC),
+def test_a_renamed_repository_is_followed_and_nothing_is_awarded_twice(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict
+) -> None:
+    """The policy still names a product repository by its old name; GitHub answers that name
+    with 301 (reads) and 307 (writes). Sync reads it at its new name with its query intact,
+    and its issues keep the journal address their chips were booked at."""
+    app = github_fake.app_token(["o/r", "o/app"], "write-all")
+    env = {**github_env, "GITHUB_TOKEN": app.value}
+    policy = team.workdir / "ledger/policy.yaml"
+    policy.write_text(policy.read_text().replace("repositories: []", "repositories: [o/app]"))
+    git(team.workdir, "commit", "-qam", "the product repository")
+    github_fake.add_repo("o/app")
+    github_fake.now = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
+    github_fake.set_permission("o/app", "maintainer", "triage")
+    first = github_fake.add_issue(
+        "o/app", labels=["overhead"], label_actor="maintainer", assignees=["alice"]
     )
-    ctx.store.append(ledger, [entry])
-    ledger = ctx.store.load()
-    moment = datetime(2026, 11, 18, 10, tzinfo=UTC)
-    renamed = Issue(
-        "o/app2",
-        7,
-        "Keys",
-        "",
-        "closed",
-        "completed",
-        ("overhead",),
-        "bob",
-        ("alice",),
-        moment,
-        moment,
-        moment,
-        None,
-        False,
-        "https://github.com/o/app2/issues/7",
+    github_fake.close_issue("o/app", first, by="alice")
+    assert sync(team.workdir, env).code == 0
+    old = f"https://github.com/o/app/issues/{first}"
+    assert [e["ref"] for e in journal(team.workdir, "award", "revoke")] == [old]
+
+    github_fake.rename_repo("o/app", "o/app2")
+    github_fake.add_comment("o/app2", first, "Thanks!", user="bob")  # listed again
+    second = github_fake.add_issue(
+        "o/app2", labels=["overhead"], label_actor="maintainer", assignees=["bob"]
     )
+    github_fake.close_issue("o/app2", second, by="bob")
+    result = sync(team.workdir, env, "--since", "2026-11-18T00:00:00Z")
 
-    class Listing:  # what GitHub answers for o/app once it is called o/app2
-        def list_issues(self, repo: str, *, since: datetime) -> tuple[Issue, ...]:
-            return (renamed,)
-
-    [found] = sync_service.updated_issues(Listing(), ["o/app"], ledger, moment)  # type: ignore[arg-type]
-    assert found.moved_from == old
-    assert sync_service.facts_keyed(found, ledger).url == old  # no second award for it
+    assert result.code == 0, result.err
+    refs = [e["ref"] for e in journal(team.workdir, "award", "revoke")]
+    assert refs == [old, f"https://github.com/o/app2/issues/{second}"]  # #first not twice
+    comments = github_fake.comments("o/app2", second)
+    assert len(comments) == 1 and "@bob" in comments[0].body  # written at the new name

@@ -20,6 +20,13 @@ naming the credential, the repository and the permission it lacks. A transferred
 followed and reported at its new address (`Issue.moved_from` keeps the old one); a deleted one
 (410) is `IssueGone`.
 
+A renamed or transferred repository answers its former name with 301 to GET and 307 to other
+methods. PyGithub follows the 301 but drops the query (a listing's `state`, `since`, `labels`,
+`page` are lost: the wrong issues, or the first page for ever) and does not follow the 307. So
+before its first request with a query or a body to a repository, a run asks GitHub for the
+repository's current name (one GET; never for the run's own repository, which Actions names as
+it is now) and uses it from then on; issues read under a former name carry it in `moved_from`.
+
 Size: one class with one method per GitHub call ante makes, their converters and the rate-limit
 rules: the one door stays one file (the values it returns are in `types.py`).
 """
@@ -29,7 +36,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -59,6 +66,7 @@ from ante.github.types import (
 )
 
 DEFAULT_API_URL = "https://api.github.com"
+_REPO_PATH = re.compile(r"^/repos/([^/]+/[^/]+)(/.*)?$")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
@@ -218,6 +226,8 @@ class GitHubAdapter:
         self.patience = patience or Patience()
         self._permissions: dict[tuple[str, str], str] = {}
         self._users: dict[str, User] = {}
+        # A repository's name as ante asked for it (lower case) -> its name now, as GitHub said.
+        self._names: dict[str, str] = {repository.lower(): repository} if repository else {}
 
     def is_mine(self, author: str | None) -> bool:
         """Whether `author` is ante itself (GitHub logins ignore case)."""
@@ -266,7 +276,7 @@ class GitHubAdapter:
         for data in self._pages(f"/repos/{repo}/issues", params):
             if "pull_request" in data:
                 continue
-            found.append(_issue(_repo_of(data, repo), data))
+            found.append(_renamed(_issue(_repo_of(data, repo), data), repo))
             if limit is not None and len(found) >= limit:
                 break
         return tuple(found)
@@ -378,14 +388,14 @@ class GitHubAdapter:
         data = {"title": title, "body": body, "labels": list(labels), "assignees": list(assignees)}
         key = re.search(r"<!-- ante:[^>]*-->", body)
         try:
-            return _issue(repo, self._call("POST", f"/repos/{repo}/issues", body=data))
+            return _issue_in(repo, self._call("POST", f"/repos/{repo}/issues", body=data))
         except GitHubError as error:
             if key is None or (error.status is not None and error.status < 500):
                 raise
         landed = self.find_keyed_issue(repo, key.group(0), labels=labels[:1])
         if landed is not None:
             return landed
-        return _issue(repo, self._call("POST", f"/repos/{repo}/issues", body=data))
+        return _issue_in(repo, self._call("POST", f"/repos/{repo}/issues", body=data))
 
     def find_keyed_issue(
         self, repo: str, key: str, *, labels: Sequence[str] = (), state: str = "all"
@@ -414,7 +424,8 @@ class GitHubAdapter:
             state=state,
             state_reason=state_reason,
         )
-        return _issue(repo, self._call("PATCH", f"/repos/{repo}/issues/{number}", body=changes))
+        data = self._call("PATCH", f"/repos/{repo}/issues/{number}", body=changes)
+        return _issue_in(repo, data)
 
     def close_issue(self, repo: str, number: int, *, reason: str = "completed") -> Issue:
         return self.edit_issue(repo, number, state="closed", state_reason=reason)
@@ -508,6 +519,7 @@ class GitHubAdapter:
         self, verb: str, path: str, params: Any = None, body: Any = None
     ) -> tuple[dict[str, Any], Any]:
         """One HTTP request, rate limits waited out; every failure becomes a GitHubError."""
+        path = self._current(path, bool(params) or body is not None or verb != "GET")
         patience = self.patience
         for attempt in range(1, patience.attempts + 1):
             try:
@@ -564,6 +576,27 @@ class GitHubAdapter:
             status,
         )
 
+    def _current(self, path: str, redirect_unsafe: bool) -> str:
+        """`path` under its repository's current name, asked of GitHub once per run before the
+        first request PyGithub could not carry through a redirect (one with a query or a body).
+        """
+        named = _REPO_PATH.match(path)
+        if named is None:
+            return path
+        repo, rest = named.group(1), named.group(2) or ""
+        if repo.lower() not in self._names and redirect_unsafe:
+            self._names[repo.lower()] = repo  # while asking: the GET below is redirect-safe
+            try:
+                now = str(self._call("GET", f"/repos/{repo}")["full_name"])
+            except GitHubError:
+                now = repo  # the request itself will say what is wrong
+            self._names[repo.lower()] = now
+        return f"/repos/{self._names.get(repo.lower(), repo)}{rest}"
+
+    def name_now(self, repo: str) -> str:
+        """The repository's current name, as far as this run has asked GitHub (else `repo`)."""
+        return self._names.get(repo.lower(), repo)
+
     def _sees(self, repo: str) -> bool:
         try:
             self._once("GET", f"/repos/{repo}", None, None)
@@ -607,9 +640,19 @@ def _repo_of(item: Mapping[str, Any], default: str) -> str:
 
 
 def _moved(issue: Issue, old_url: str) -> Issue:
-    from dataclasses import replace
-
     return replace(issue, moved_from=old_url)
+
+
+def _renamed(issue: Issue, asked: str) -> Issue:
+    """An issue listed under the repository's former name `asked`: that address is its old one."""
+    if issue.repo.lower() == asked.lower():
+        return issue
+    return _moved(issue, issue.url.replace(f"/{issue.repo}/issues/", f"/{asked}/issues/"))
+
+
+def _issue_in(asked: str, data: Mapping[str, Any]) -> Issue:
+    """An issue written under the repository name `asked`: where it is now, and its old address."""
+    return _renamed(_issue(_repo_of(data, asked), data), asked)
 
 
 def _issue(repo: str, data: Mapping[str, Any]) -> Issue:
@@ -659,8 +702,9 @@ def _event(data: Mapping[str, Any]) -> TimelineEvent:
 
 
 def _pull(repo: str, data: Mapping[str, Any]) -> Pull:
+    base_repo = (data.get("base") or {}).get("repo") or {}
     return Pull(
-        repo=repo,
+        repo=str(base_repo.get("full_name") or repo),
         number=int(data["number"]),
         title=str(data["title"]),
         body=data.get("body") or "",

@@ -71,18 +71,14 @@ def updated_issues(
     gh: GitHubAdapter, repos: Sequence[str], ledger: Ledger, since: datetime
 ) -> list[Issue]:
     """Issues updated since `since` that concern chips: overhead-labelled now, or holding chips
-    in the journal (a removed label revokes). Read through the issues API, never search. A
-    repository renamed since (GitHub answers at its new name) keeps its issues' journal address
-    as `moved_from`, so a rename never awards twice."""
+    in the journal (a removed label revokes). Read through the issues API, never search. An
+    issue of a repository renamed since (the adapter lists it at the new name) keeps its
+    journal address as `moved_from`, so a rename never awards twice."""
     held = {entry.ref for entry in ledger.entries if entry.kind in ("award", "revoke")}
     names = {name.lower() for name in ledger.policy.awards} | {ledger.policy.overhead_label.lower()}
     found: list[Issue] = []
     for repo in repos:
-        for listed in gh.list_issues(repo, since=since):
-            issue = listed
-            if listed.repo.lower() != repo.lower():
-                old = listed.url.replace(f"/{listed.repo}/issues/", f"/{repo}/issues/")
-                issue = replace(listed, moved_from=old)
+        for issue in gh.list_issues(repo, since=since):
             if (
                 issue.url in held
                 or issue.moved_from in held

@@ -43,6 +43,9 @@ Moved, gone, renamed (``state.py``)
     ``fake.transfer_issue("o/r", 3, "o/other")`` makes the old address answer 301 with a
     Location header; ``fake.delete_issue(...)`` makes it 410; ``fake.rename_label(...)`` (or
     ``PATCH /repos/{owner}/{repo}/labels/{name}``) keeps the label on every issue, renamed.
+    ``fake.rename_repo("o/app", "o/app2")`` (a rename, or a transfer to another owner) makes the
+    old name answer 301 to GET and 307 to other methods, to ``/repositories/{id}/...`` with the
+    query kept, which the fake answers like ``/repos/o/app2/...``; tokens keep their grant.
 
 Faults (``faults.py``)
     ``fake.inject(method, path_regex, status=502, delay=..., after_effect=...)`` loses or delays

@@ -99,6 +99,7 @@ class Repo:
     issues: dict[int, Issue] = field(default_factory=dict)
     permissions: dict[str, str] = field(default_factory=dict)
     private: bool = False
+    former_names: list[str] = field(default_factory=list)  # renamed or transferred from
 
     @property
     def full_name(self) -> str:

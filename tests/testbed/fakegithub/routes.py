@@ -68,7 +68,7 @@ class Routes:
             raise Refusal(410, "This issue was deleted")
         if issue.moved_to is not None:
             where, new = issue.moved_to
-            target = self._repos[where.lower()]
+            target = self._repos.get(where.lower()) or self._moved_repos[where.lower()]
             if not self.token.sees(target):
                 raise Refusal(404, NOT_FOUND)
             url = f"{self.url}/repos/{target.full_name}/issues/{new}"

@@ -178,6 +178,11 @@ class Index:
         key = (repo.full_name.lower(), issue.id)
         self.versions.setdefault(key, []).append((at, repo, snapshot))
 
+    def rename_repo(self, old: str, repo: Repo) -> None:
+        """The repository once called `old` is `repo.full_name` now: its versions follow it."""
+        for key in [k for k in self.versions if k[0] == old.lower()]:
+            self.versions[(repo.full_name.lower(), key[1])] = self.versions.pop(key)
+
     def forget(self, repo: Repo, issue: Issue) -> None:
         self.versions.pop((repo.full_name.lower(), issue.id), None)
 

@@ -262,6 +262,13 @@ class FakeGitHub(Routes, State):
 
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
+        by_id = re.fullmatch(r"/repositories/(\d+)(/.*)?", request.path)
+        repo = self.repo_by_id(int(by_id.group(1))) if by_id else None
+        if by_id and repo is not None:
+            # Where a renamed repository's old name redirects: GitHub answers the repository's
+            # operations there too (a path its description does not list), as at /repos/...
+            path = f"/repos/{repo.full_name}{by_id.group(2) or ''}"
+            request = Request({**environ, "PATH_INFO": path})
         response, check_later = self._respond(request)
         if check_later is not None:
             with self._lock:
@@ -371,6 +378,7 @@ class FakeGitHub(Routes, State):
         return self._encode(status, {"message": message, "status": str(status)}, {})
 
     def _dispatch(self, request: Request) -> Reply:
+        self._redirect_moved(request)
         adapter = self._routes.bind("127.0.0.1")
         try:
             endpoint, args = adapter.match(request.path, method=request.method)
@@ -383,6 +391,24 @@ class FakeGitHub(Routes, State):
         self._authorize(endpoint, args)
         handler: Callable[..., Reply] = getattr(self, f"_on_{endpoint}")
         return handler(request, **args)
+
+    def _redirect_moved(self, request: Request) -> None:
+        """A renamed or transferred repository's former name: 301 for GET (and HEAD), 307 for
+        other methods (repeat it there, GitHub says, but keep using the old URI), to
+        `/repositories/{id}/...` with the query kept."""
+        named = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/.*)?", request.path)
+        moved = self.moved_repo(f"{named.group(1)}/{named.group(2)}") if named else None
+        if named is None or moved is None or not self.token.sees(moved):
+            return
+        query = request.query_string.decode()
+        location = f"{self.url}/repositories/{moved.id}{named.group(3) or ''}"
+        location += f"?{query}" if query else ""
+        if request.method in ("GET", "HEAD"):
+            refusal = Refusal(301, "Moved Permanently", {"Location": location})
+        else:
+            refusal = Refusal(307, "Temporary Redirect", {"Location": location})
+        refusal.body["url"] = location
+        raise refusal
 
     def _authorize(self, endpoint: str, args: dict[str, Any]) -> None:
         """Refuse as GitHub does what the token may not do on the repository in the path."""

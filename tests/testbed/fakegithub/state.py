@@ -43,6 +43,7 @@ class State:
         self.search_index = Index(lag=search_lag)
         self.comments_by_id: dict[int, tuple[Repo, Comment]] = {}
         self._repos: dict[str, Repo] = {}
+        self._moved_repos: dict[str, Repo] = {}  # former names (lower case) that redirect
         self._users: dict[str, User] = {}
         self._ids = itertools.count(1001)
         self._lock = threading.RLock()
@@ -65,7 +66,35 @@ class State:
             self.user(owner)
             repo = Repo(owner, name, next(self._ids), self.now, default_branch, private=private)
             self._repos[full_name.lower()] = repo
+            self._moved_repos.pop(full_name.lower(), None)  # a new repository ends a redirect
             return repo
+
+    def rename_repo(self, full_name: str, to: str) -> Repo:
+        """Rename a repository, or transfer it to another owner (`to` is owner/name): its
+        issues go with it, tokens granted it keep it, and its former name answers as GitHub's
+        API does: 301 to GET and 307 to other methods, to `/repositories/{id}/...`."""
+        owner, _ = to.split("/")
+        with self._lock:
+            repo = self._repo(full_name)
+            former = repo.full_name
+            self.user(owner)
+            del self._repos[former.lower()]
+            repo.owner, repo.name = to.split("/")
+            repo.former_names.append(former)
+            self._repos[to.lower()] = repo
+            self._moved_repos[former.lower()] = repo
+            self.search_index.rename_repo(former, repo)
+            self._tick()
+            return repo
+
+    def moved_repo(self, full_name: str) -> Repo | None:
+        """The repository formerly called `full_name`, while that name redirects to it."""
+        if full_name.lower() in self._repos:
+            return None
+        return self._moved_repos.get(full_name.lower())
+
+    def repo_by_id(self, repo_id: int) -> Repo | None:
+        return next((r for r in self._repos.values() if r.id == repo_id), None)
 
     def add_label(
         self, full_name: str, name: str, *, color: str = "ededed", description: str | None = None

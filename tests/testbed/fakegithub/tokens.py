@@ -63,7 +63,8 @@ class Token:
         return self.kind != "workflow"
 
     def granted(self, repo: Repo) -> bool:
-        return repo.full_name.lower() in self.repositories
+        """Granted the repository: a grant follows it through renames (GitHub grants by id)."""
+        return any(n.lower() in self.repositories for n in (repo.full_name, *repo.former_names))
 
     def sees(self, repo: Repo) -> bool:
         return not repo.private or self.granted(repo)
