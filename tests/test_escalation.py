@@ -152,10 +152,13 @@ def test_a_night_nobody_answers_reaches_the_first_mate_then_the_managers(
     assert "2026-11-21 23:30 UTC" in log and "2026-11-21 23:40 UTC" in log
     assert "2026-11-22 00:00 UTC" in log
     kinds = [h["type"] for h in receivers.webhooks]
-    assert kinds == ["ante.page", "ante.escalate", "ante.escalate"]
-    assert receivers.incidents == 1  # PagerDuty: one alert for the whole night
-    ante(night_team, env, "2026-11-22T00:30:00Z", "escalate", "--push")
-    assert len(receivers.webhooks) == 3 and len(receivers.chat) == 3
+    assert kinds == ["ante.page", "ante.escalate", "ante.escalate", "ante.acknowledge"]
+    assert receivers.chat[3].startswith("👀 @mgr1 acknowledged Checkout is down")
+    assert receivers.incidents == 1  # PagerDuty: one alert for the whole night, ...
+    assert [e["event_action"] for e in receivers.events] == ["trigger", "acknowledge"]
+    assert receivers.alerts[receivers.events[0]["dedup_key"]].status == "acknowledged"
+    ante(night_team, env, "2026-11-22T00:30:00Z", "escalate", "--push")  # ... told once
+    assert len(receivers.webhooks) == 4 and len(receivers.chat) == 4 and len(receivers.events) == 2
 
     status = night_team.show("STATUS.md")
     assert "| `oncall` | 1 | fewer than 10 (on track) |" in status

@@ -151,8 +151,12 @@ def test_an_acknowledgement_in_pagerduty_stops_the_escalation_and_is_said_once(
     log = comments(github_fake, number, "emergency")[0].split("Log:")[1]
     assert "23:36 UTC: acknowledged in PagerDuty by Dave \\*Smith\\*" in log
     assert len(pagerduty.queries) == 2  # once acknowledged, PagerDuty is not asked again
-    assert [h["type"] for h in receivers.webhooks] == ["ante.page"]  # nobody else was paged
-    assert "acknowledged in PagerDuty by Dave *Smith*" in git(team.workdir, "log", "-1")
+    # Nobody else was paged; the channel hears who answered, with PagerDuty's name escaped.
+    assert [h["type"] for h in receivers.webhooks] == ["ante.page", "ante.acknowledge"]
+    assert receivers.webhooks[1]["data"]["people"] == []  # a PagerDuty name is not a login
+    assert receivers.chat[1].startswith("👀 Dave *Smith* (in PagerDuty) acknowledged Checkout")
+    assert "acknowledged in PagerDuty by Dave *Smith*" in git(team.workdir, "log", "--format=%s")
+    assert [e["event_action"] for e in receivers.events] == ["trigger"]  # PagerDuty knows
 
 
 def test_an_incident_resolved_in_pagerduty_counts_as_the_answer(

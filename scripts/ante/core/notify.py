@@ -25,7 +25,9 @@ SECRET_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,99}$")
 PAGERDUTY_URL = "https://events.pagerduty.com/v2/enqueue"
 PAGERDUTY_API = "https://api.pagerduty.com"
 
-Kind = Literal["page", "escalate", "resolve", "reminder", "handoff", "schedule", "followup"]
+Kind = Literal[
+    "page", "escalate", "acknowledge", "resolve", "reminder", "handoff", "schedule", "followup"
+]
 
 
 class _Config(BaseModel):
@@ -45,7 +47,8 @@ SecretName = Annotated[str, AfterValidator(_secret_name)]
 
 
 class PagerDuty(_Config):
-    """PagerDuty Events API v2: trigger when ante pages, resolve when the issue closes."""
+    """PagerDuty Events API v2: trigger when ante pages, acknowledge when someone answers on
+    the issue, resolve when the issue closes."""
 
     routing_key: SecretName  # the name of the secret holding the integration key
     url: str = PAGERDUTY_URL

@@ -54,17 +54,18 @@ def _post(url: str, body: bytes, headers: Mapping[str, str], ok: set[int]) -> No
 
 @dataclass
 class PagerDutyChannel:
-    """Events API v2: `trigger` on a page (the issue's dedup_key), `resolve` when it closes."""
+    """Events API v2: `trigger` on a page (the issue's dedup_key), `acknowledge` when someone
+    answers on the issue, `resolve` when it closes."""
 
     config: PagerDuty
     routing_key: str
     name: str = "pagerduty"
 
     def accepts(self, notice: Notice) -> bool:
-        return notice.kind in ("page", "resolve") and notice.dedup is not None
+        return notice.kind in ("page", "acknowledge", "resolve") and notice.dedup is not None
 
     def event(self, notice: Notice) -> dict[str, Any]:
-        action = "resolve" if notice.kind == "resolve" else "trigger"
+        action = notice.kind if notice.kind in ("acknowledge", "resolve") else "trigger"
         event: dict[str, Any] = {
             "routing_key": self.routing_key,
             "event_action": action,

@@ -235,6 +235,8 @@ def notices_for(page: Page, chain: Chain, repo: str) -> list[Notice]:
                         details,
                     )
                 )
+    if page.acknowledged is not None and page.closed is None and page.woken:
+        out.append(_acknowledge_notice(page, key, title, details))
     if page.closed is not None and page.woken:
         summary = f"Resolved: emergency #{page.number}: {page.title}"[:200]
         text = f"✅ Resolved: {title}\n{page.issue}"
@@ -252,6 +254,24 @@ def notices_for(page: Page, chain: Chain, repo: str) -> list[Notice]:
             )
         )
     return out
+
+
+def _acknowledge_notice(page: Page, key: str, title: str, details: dict[str, str]) -> Notice:
+    """Someone answered: the channels hear who, and PagerDuty's incident is acknowledged too
+    (its own escalation policy stops re-paging: one answer counts everywhere)."""
+    by = page.acknowledged_by or "someone"
+    people: tuple[str, ...] = ()
+    dedup: str | None = key
+    if page.acknowledged_via == pagerduty_ack.VIA:  # PagerDuty knows: not told back
+        who, dedup = f"{_chat(by)} (in PagerDuty)", None
+    else:
+        who, people = f"@{by}", (by,)
+    summary = f"Emergency #{page.number} acknowledged by {who}"[:200]
+    text = f"👀 {who} acknowledged {title}\n{page.issue}"
+    at = page.acknowledged or page.opened
+    return Notice(
+        "acknowledge", f"{key}/acknowledge", summary, text, at, page.issue, people, dedup, details
+    )
 
 
 def _chat(text: str) -> str:
