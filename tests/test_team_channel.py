@@ -143,10 +143,8 @@ def test_the_weekly_summary_reaches_the_channel_once_with_pages_and_overdue_acti
         f"&lt;b&gt;payment&lt;/b&gt; gateway @bob: https://github.com/o/r/issues/{runbook.number}"
     )
     assert lines[6].startswith("What changed: ")
-    assert [h for h in receivers.webhooks if h["type"] == "ante.handoff"][0]["data"]["people"] == [
-        "carol",
-        "alice",
-    ]
+    handoff_hook = next(h for h in receivers.webhooks if h["type"] == "ante.handoff")
+    assert handoff_hook["data"]["people"] == ["carol", "alice"]
 
     handoff = next(i for i in github_fake.issues("o/r") if "on-call-handoff" in i.labels)
     overdue = handoff.body.split("### Overdue post-mortem actions")[1]
