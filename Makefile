@@ -11,7 +11,7 @@ $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip uninstall --quiet --yes ante 2>/dev/null || true  # the old distribution name
-	rm -rf scripts/ante.egg-info
+	rm -rf scripts/*.egg-info  # setuptools' leftovers (before uv_build)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --editable '.[dev]'
 	touch $@
 
@@ -53,13 +53,20 @@ team-files:
 	cp .github/dependabot.yml scripts/ante/team/dependabot.yml
 
 # The hash-checked runtime lockfile the setup-ante action installs.
+# Left out: cryptography, which PyGithub needs only to sign a GitHub App's JWT (ante is handed
+# a minted token) and PyJWT imports when present: the largest wheel, 50 ms of every start-up.
+# setup.sh installs the lock with --no-deps. Versions already locked are kept (-o reads them).
+LOCK_LEFT_OUT := cryptography
 lock: install
+	cp requirements.lock requirements.lock.new
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 --no-header --quiet \
+	  $(foreach p,$(LOCK_LEFT_OUT),--no-emit-package $(p)) -o requirements.lock.new
 	{ echo '# The runtime dependencies the setup-ante action installs, pinned with hashes (make lock).'; \
-	  $(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 --no-header --quiet; } > requirements.lock
+	  cat requirements.lock.new; } > requirements.lock && rm requirements.lock.new
 
 # The sdist and wheel, checked (the release workflow does the same, stamped with the commit).
 dist: install
-	rm -rf dist && $(BIN)/python -m build --no-isolation --outdir dist . && $(BIN)/twine check --strict dist/*
+	rm -rf dist && PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m build --no-isolation --outdir dist . && $(BIN)/twine check --strict dist/*
 
 clean:
 	rm -rf $(VENV) tests/node_modules .pytest_cache .ruff_cache .mypy_cache

@@ -47,10 +47,13 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _tree_copy(src)
     (src / "scripts/ante/release.txt").write_text("0123456789abcdef0123456789abcdef01234567\n")
     out = tmp_path_factory.mktemp("dist")
+    # The backend (uv_build) runs its `uv-build` binary from PATH: this environment's.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     subprocess.run(
         [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(src)],
         check=True,
         capture_output=True,
+        env={**os.environ, "PATH": path},
     )
     return out
 

@@ -2,7 +2,8 @@
 # Install ante at the commit this action is pinned to, into a virtual environment that the
 # action caches whole (key: OS, Python, ante's version, the lockfile and ante's sources), so a
 # warm start only restores a folder. Cold: uv (from the package index) installs the locked,
-# hash-checked dependencies and builds ante's own wheel from this commit.
+# hash-checked dependencies and builds ante's own wheel from this commit; importing every
+# module of ante then compiles what it uses (not every file of every dependency).
 #
 #   setup.sh key       print key=... and venv=... (GITHUB_OUTPUT format)
 #   setup.sh install   build the environment (on a cache miss)
@@ -29,14 +30,21 @@ install() {
     local uv
     uv=$(command -v uv || true)
     if [ -z "$uv" ]; then
-        "$PYTHON" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$VENV.uv" "uv==$UV_VERSION"
+        "$PYTHON" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps --no-compile --only-binary=:all: --target "$VENV.uv" "uv==$UV_VERSION"
         uv="$VENV.uv/bin/uv"
     fi
     rm -rf "$VENV"
     "$uv" venv --quiet --python "$PYTHON" "$VENV"
-    # Compiled to bytecode here, once, so the cached environment starts fast in every job.
-    "$uv" pip install --quiet --compile-bytecode --python "$VENV/bin/python" --require-hashes -r "$SOURCE/requirements.lock"
-    "$uv" pip install --quiet --compile-bytecode --python "$VENV/bin/python" --no-deps "$SOURCE"
+    # The lock is the whole runtime set (make lock): installed as it is, nothing resolved.
+    "$uv" pip install --quiet --no-deps --require-hashes --python "$VENV/bin/python" -r "$SOURCE/requirements.lock"
+    "$uv" pip install --quiet --no-deps --python "$VENV/bin/python" "$SOURCE"
+    # Every module of ante imported once: proof the environment is complete, and the bytecode
+    # of exactly what ante uses written here, once, so every job restoring it starts fast.
+    env -u PYTHONDONTWRITEBYTECODE "$VENV/bin/python" -c '
+import importlib, pkgutil, ante
+for module in pkgutil.walk_packages(ante.__path__, "ante."):
+    if not module.name.endswith("__main__"):
+        importlib.import_module(module.name)'
     rm -rf "$VENV.uv"
     "$VENV/bin/ante" --version
 }

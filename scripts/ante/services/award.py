@@ -21,8 +21,8 @@ from ante.errors import AnteError
 from ante.files import gitrepo
 from ante.github import payloads
 from ante.github.types import Issue, Timeline, TimelineEvent, marker_tag
-from ante.render import award_text, templates
-from ante.services import status_file, trust
+from ante.render import award_text
+from ante.services import trust
 
 if TYPE_CHECKING:
     from ante.github.adapter import GitHubAdapter
@@ -141,6 +141,8 @@ def post_comment(ctx: Context, gh: GitHubAdapter, case: Case, balances: dict[str
     existing = gh.own_comment(case.timeline.comments, comment.MARKER)
     if existing is None and not case.plan.changed and not case.plan.shares:
         return False
+    from ante.render import templates  # Jinja2: only when there is something to say
+
     view = award_text.comment_view(case.plan, ctx.store.policy(), balances)
     section = templates.render(
         ctx.repo,
@@ -197,6 +199,9 @@ def apply(ctx: Context, cases: Sequence[Case], earlier: dict[str, list[Entry]]) 
             raise AnteError(f"{case.issue.key}: {exc}; nothing changed") from None
         plans.append(case.plan)
     if any(plan.changed for plan in plans):
+        # STATUS.md's sources and Jinja2: loaded only by a run that changed the journal
+        from ante.services import status_file
+
         status_file.write(ctx)
     return plans
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from ante.context import Context
 from ante.core.models import Policy
 from ante.errors import AnteError
-from ante.files import rotations
 from ante.github.types import GitHubError
 
 WRITERS = ("admin", "maintain", "write")
@@ -44,6 +43,8 @@ def may_page(ctx: Context, policy: Policy, sender: str | None, repo: str) -> boo
     login = sender.lower()
     gh = ctx.github
     if who == "members":
+        from ante.files import rotations  # the rosters: only for this one question
+
         people = {m.lower() for m in ctx.store.members()}
         for roster in rotations.load_rotations(ctx.repo):
             people |= {v.login.lower() for v in roster.config.volunteers}
