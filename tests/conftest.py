@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+import itertools
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ante.github import adapter
 from hypothesis import HealthCheck, settings
+from testbed.actions import World
 from testbed.fakegithub import DEFAULT_LAG, FIXTURE_TOKEN, FakeGitHub
 from testbed.gitbed import TeamRemote, make_team
 
@@ -76,3 +79,19 @@ def github_env(github_fake: FakeGitHub) -> dict[str, str]:
         "GITHUB_REPOSITORY": "o/r",
         "GITHUB_API_URL": github_fake.url,
     }
+
+
+@pytest.fixture
+def actions(tmp_path: Path, github_fake: FakeGitHub) -> Callable[..., World]:
+    """Make a `World`: a team repository on the fake GitHub whose workflows the runner executes.
+
+    Call it with `workflows={"name.yml": text}` to replace the repository's own workflows, `seed=`
+    for another interleaving; deliver events through the world's people, then `world.runner`
+    advances the clock, drains the queues, and reports runs, skips, cancellations and logs.
+    """
+    made = itertools.count(1)
+
+    def make(**options: Any) -> World:
+        return World(tmp_path / f"world-{next(made)}", github_fake, **options)
+
+    return make

@@ -6,4 +6,6 @@
 - `payloads`: webhook payloads from GitHub's own examples, validated against its schema.
 - `builders`: small builders tests share (journal entries, rotations, backlog weeks, instants).
 - `awardkit`, `intakekit`, `statusdemo`, `ledger_data`: builders of one area each.
+- `actions`: GitHub Actions for tests, running the workflows on the fake (`World`, `Runner`),
+  and the team-life soak on it (`actions.soak`).
 """

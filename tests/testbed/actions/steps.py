@@ -1,0 +1,256 @@
+"""What a job's steps do: the actions the test bed knows, and `run:` in bash.
+
+Only actions modelled here can run; any other `uses:` stops the test with UnknownAction, so a new
+action in a workflow is modelled on purpose, never silently skipped.
+
+- `actions/checkout`: a clone of the fake's git remote at the event's commit, as the real action
+  does it (`git init`, fetch the one commit with depth 1, `checkout -B <branch>` tracking
+  `origin/<branch>`); `persist-credentials` (default true) leaves the token for later pushes;
+  `ref`, `path`, `repository`, `token`, `fetch-depth` as documented.
+- `./.github/actions/setup-ante`: must exist in the workspace (checked out first, as GitHub
+  requires); its composite steps (setup-python, `pip install --editable .`) are replaced by the
+  ante under test, already installed in the test's virtualenv, put first on PATH.
+- `run:`: `bash --noprofile --norc -eo pipefail {0}` (Actions' default shell) in the workspace,
+  with the environment Actions sets; GITHUB_ENV, GITHUB_PATH, GITHUB_OUTPUT and
+  GITHUB_STEP_SUMMARY are read back after the step.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from . import forkserver, tokens
+
+if TYPE_CHECKING:
+    from .runner import JobRun
+
+VENV_BIN = Path(sys.executable).parent
+STEP_TIMEOUT = 300  # seconds of real time before a step counts as hung
+ROOT = Path(__file__).resolve().parents[3]
+ANTE_HOME = "ante-team/ante"  # the repository ante is released from (ante.resources.HOME)
+SETUP_ACTION = ".github/actions/setup-ante"
+# setup-ante's steps: setup-python, a cache of ante's environment, and its setup.sh key, install
+# (on a cache miss) and activate; the test bed's model is the warm cache.
+MODELLED_USES = ("actions/setup-python@", "actions/cache@")
+SETUP_SCRIPT = re.compile(
+    r'bash "\$GITHUB_ACTION_PATH/setup\.sh" (key|install|activate)( >> "\$GITHUB_OUTPUT")?'
+)
+
+
+class UnknownAction(AssertionError):
+    """A workflow uses an action the test bed does not model."""
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    log: str
+    killed: bool = False
+    outputs: dict[str, str] = field(default_factory=dict)
+
+
+def run_action(job: JobRun, uses: str, inputs: dict[str, str]) -> Outcome:
+    name = uses.split("@", maxsplit=1)[0]
+    handler = ACTIONS.get(name)
+    if handler is None:
+        raise UnknownAction(
+            f"{job.run.workflow.path} job {job.job.id}: `uses: {uses}` is not modelled by the "
+            "test bed's runner; add it to tests/testbed/actions/steps.py"
+        )
+    return handler(job, inputs)
+
+
+def _git(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def checkout(job: JobRun, inputs: dict[str, str]) -> Outcome:
+    github = job.contexts["github"]
+    repository = inputs.get("repository") or github["repository"]
+    ref = inputs.get("ref") or ""
+    token_value = inputs.get("token") or github["token"]
+    persist = inputs.get("persist-credentials", "true").lower() == "true"
+    depth = int(inputs.get("fetch-depth") or 1)
+    target = (job.workspace / (inputs.get("path") or "")).resolve()
+    if job.workspace.resolve() not in (target, *target.parents):
+        return Outcome(False, f"Repository path '{target}' is not under '{job.workspace}'")
+    runner = job.runner
+    token = runner.tokens.get(token_value)
+    if token is None or not tokens.can(token, runner.tokens.fake, repository, "contents", "read"):
+        return Outcome(
+            False, f"remote: Repository not found.\nfatal: repository '{repository}' not found"
+        )
+    if not ref and repository.lower() == github["repository"].lower():
+        ref, sha = github["ref"], github["sha"]
+    else:
+        sha = ref if re.fullmatch(r"[0-9a-f]{40}", ref) else ""
+        ref = "" if sha else (ref or "refs/heads/main")
+    if ref and not ref.startswith("refs/"):
+        ref = f"refs/heads/{ref}"
+    env = job.base_env()
+    url = str(runner.remotes.path(repository))
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    log = [f"Syncing repository: {repository}"]
+    steps = [("init", "--quiet"), ("remote", "add", "origin", url)]
+    deep = [] if depth == 0 else [f"--depth={depth}"]
+    if ref.startswith("refs/heads/"):
+        branch = ref.removeprefix("refs/heads/")
+        spec = f"+{sha or ref}:refs/remotes/origin/{branch}"
+        steps += [
+            ("fetch", "--quiet", "--no-tags", *deep, "origin", spec),
+            ("checkout", "--quiet", "--force", "-B", branch, f"refs/remotes/origin/{branch}"),
+        ]
+    elif ref.startswith("refs/pull/"):
+        spec = f"+{sha or ref}:refs/remotes/pull/{ref.split('/')[2]}/merge"
+        steps += [
+            ("fetch", "--quiet", "--no-tags", *deep, "origin", spec),
+            ("checkout", "--quiet", "--force", f"refs/remotes/pull/{ref.split('/')[2]}/merge"),
+        ]
+    else:
+        steps += [
+            ("fetch", "--quiet", "--no-tags", *deep, "origin", sha),
+            ("checkout", "--quiet", "--force", sha),
+        ]
+    for args in steps:
+        proc = _git(target, *args, env=env)
+        log.append(f"[command]git {' '.join(args)}")
+        if proc.returncode != 0:
+            log.append(proc.stderr.strip())
+            return Outcome(False, "\n".join(log))
+    if persist:
+        _git(
+            target, "config", "remote.origin.receivepack", runner.remotes.credential(token), env=env
+        )
+    log.append(f"HEAD is now at {_git(target, 'rev-parse', 'HEAD', env=env).stdout.strip()[:7]}")
+    return Outcome(True, "\n".join(log))
+
+
+def setup_ante(job: JobRun, inputs: dict[str, str]) -> Outcome:
+    """`./.github/actions/setup-ante` (from the workspace, so checked out first)."""
+    action = job.workspace / SETUP_ACTION / "action.yml"
+    if not action.exists():
+        return Outcome(
+            False,
+            "Can't find 'action.yml', 'action.yaml' or 'Dockerfile' under "
+            f"'{action.parent}'. Did you forget to run actions/checkout before running your "
+            "local action?",
+        )
+    return _ante_on_path(job, action)
+
+
+def released_setup_ante(job: JobRun, inputs: dict[str, str]) -> Outcome:
+    """`ante-team/ante/.github/actions/setup-ante@<commit>`: ante's own action at the commit a
+    team's workflows pin; in the test bed that commit is the ante under test (this checkout)."""
+    return _ante_on_path(job, ROOT / SETUP_ACTION / "action.yml")
+
+
+def _ante_on_path(job: JobRun, action: Path) -> Outcome:
+    """The action's composite steps, modelled as a warm cache: ante's environment restored and put
+    on PATH. Any step the model does not know stops the test (update the model on purpose)."""
+    meta = yaml.safe_load(action.read_text(encoding="utf-8"))
+    steps = meta.get("runs", {}).get("steps", [])
+    described = [str(step.get("uses") or step.get("run") or "") for step in steps]
+    unknown = [
+        text
+        for text in described
+        if not text.startswith(MODELLED_USES) and not SETUP_SCRIPT.fullmatch(text.strip())
+    ]
+    if meta["runs"].get("using") != "composite" or unknown:
+        raise UnknownAction(
+            f"{action} has steps the test bed does not model: {unknown}; update "
+            "tests/testbed/actions/steps.py"
+        )
+    job.path[:0] = [str(forkserver.server().bin), str(VENV_BIN)]
+    return Outcome(True, f"ante under test: {VENV_BIN / 'ante'} (through the fork server)")
+
+
+ACTIONS = {
+    "actions/checkout": checkout,
+    f"./{SETUP_ACTION}": setup_ante,
+    f"{ANTE_HOME}/{SETUP_ACTION}": released_setup_ante,
+}
+
+
+def run_script(job: JobRun, script: str, env: dict[str, str], workdir: str | None) -> Outcome:
+    files = job.command_files()
+    path = job.temp / f"{uuid.uuid4()}.sh"
+    path.write_text(script, encoding="utf-8")
+    env = {**env, **{k: str(v) for k, v in files.items()}}
+    cwd = job.workspace / (workdir or "")
+    try:
+        proc = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(path)],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=STEP_TIMEOUT,
+            start_new_session=True,  # the step's processes form one group (a lost runner kills it)
+        )
+    except subprocess.TimeoutExpired as exc:
+        return Outcome(
+            False, f"{exc.stdout or ''}{exc.stderr or ''}\nstep hung for {STEP_TIMEOUT}s"
+        )
+    log = proc.stdout + proc.stderr
+    killed = proc.returncode == -9
+    if not killed and proc.returncode != 0:
+        log += f"\nError: Process completed with exit code {proc.returncode}."
+    job.read_command_files(files)
+    return Outcome(
+        proc.returncode == 0, log, killed=killed, outputs=_outputs(files["GITHUB_OUTPUT"])
+    )
+
+
+def _outputs(path: Path) -> dict[str, str]:
+    return dict(parse_env_file(path.read_text(encoding="utf-8"))) if path.exists() else {}
+
+
+def parse_env_file(text: str) -> list[tuple[str, str]]:
+    """`NAME=value` lines and `NAME<<DELIMITER` blocks, as GITHUB_ENV/GITHUB_OUTPUT hold them."""
+    pairs, lines, i = [], text.splitlines(), 0
+    while i < len(lines):
+        line = lines[i]
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delimiter = line.split("<<", 1)
+            body = []
+            i += 1
+            while i < len(lines) and lines[i] != delimiter:
+                body.append(lines[i])
+                i += 1
+            pairs.append((name, "\n".join(body)))
+        elif "=" in line:
+            name, value = line.split("=", 1)
+            pairs.append((name, value))
+        i += 1
+    return pairs
+
+
+def string_value(value: Any) -> str:
+    """An expression's result as Actions puts it in env: and with: (booleans lower-case)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def runner_path() -> list[str]:
+    """The runner image's PATH: this machine's, without the test bed's own virtualenv."""
+    return [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and Path(p) != VENV_BIN]

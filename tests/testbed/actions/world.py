@@ -1,0 +1,447 @@
+"""A team's GitHub for end-to-end tests: people act, GitHub records it, Actions runs the workflows.
+
+`World` puts an `ante init` team repository on the fake GitHub and its git remote, with this
+repository's workflows (or the ones a test gives), and a `Runner` on a simulated clock. People's
+actions change the fake as GitHub would (at the runner's time) and deliver the matching webhook
+event, built from GitHub's examples and validated against its schema; `drop=True` loses the
+delivery (the change still happened). Their pushes carry a personal token, so they start
+workflow runs; the workflows' own pushes and writes carry GITHUB_TOKEN, so they start none.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from testbed import payloads
+from testbed.ante import run_ante
+from testbed.fakegithub import FakeGitHub, Token
+
+from .remote import Remotes, git
+from .runner import Delivery, Durations, Runner
+from .tokens import TokenBook
+
+INIT = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)  # `ante init` (as tests/gitbed.py): alice is
+# captain and bob first-mate of the first week, which hands off on Wednesday 2026-11-25, 10:00
+START = INIT
+FULL_ACCESS = {"contents": "write", "issues": "write", "pull-requests": "write", "metadata": "read"}
+
+
+def stamp(when: datetime | None) -> str | None:
+    return None if when is None else when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class World:
+    def __init__(
+        self,
+        tmp: Path,
+        fake: FakeGitHub,
+        *,
+        repo: str = "o/r",
+        members: Sequence[str] = ("alice", "bob", "carol"),
+        workflows: Mapping[str, str] | None = None,
+        seed: int = 0,
+        start: datetime = START,
+        durations: Durations | None = None,
+        secrets: Mapping[str, str] | None = None,
+        schedules: bool = True,
+    ) -> None:
+        self.tmp, self.fake, self.repo = tmp, fake, repo
+        self.members = list(members)
+        fake.now = max(fake.now, start)
+        try:
+            fake.repo(repo)
+        except KeyError:
+            fake.add_repo(repo)
+        for login in self.members:
+            fake.set_permission(repo, login, "write")
+        self.remotes = Remotes(tmp / "remotes")
+        self.tokens = TokenBook(tmp / "remotes" / "tokens.json", fake)
+        source = self._team_repo(workflows)
+        self.remotes.create(repo, source)
+        self.runner = Runner(
+            root=tmp / "actions",
+            remotes=self.remotes,
+            tokens=self.tokens,
+            api_url=fake.url,
+            start=start,
+            seed=seed,
+            durations=durations,
+            secrets=dict(secrets or {}),
+            on_time=self._clock,
+        )
+        if schedules:
+            self.runner.schedule(repo)
+        self._people: dict[str, Token] = {}
+        self._clones: dict[str, Path] = {}
+
+    # -- set-up ---------------------------------------------------------------------------------
+
+    def _team_repo(self, workflows: Mapping[str, str] | None) -> Path:
+        workdir = self.tmp / "team"
+        result = run_ante(
+            ["init", str(workdir), "--members", ",".join(self.members)],
+            env={"ANTE_NOW": stamp(INIT) or ""},
+        )
+        assert result.code == 0, result.err
+        if workflows is not None:
+            folder = workdir / ".github" / "workflows"
+            shutil.rmtree(folder)
+            folder.mkdir()
+            for name, text in workflows.items():
+                (folder / name).write_text(text, encoding="utf-8")
+        git(workdir, "add", "-A")
+        git(
+            workdir,
+            "-c",
+            "user.name=ante",
+            "-c",
+            "user.email=ante@example.com",
+            "commit",
+            "--quiet",
+            "--allow-empty",
+            "-m",
+            "The team's workflows",
+        )
+        return workdir
+
+    def _clock(self, now: datetime) -> None:
+        self.fake.now = max(self.fake.now, now)
+
+    @property
+    def now(self) -> datetime:
+        return self.runner.now
+
+    def person(self, login: str, repos: Iterable[str] | None = None) -> Token:
+        """`login`'s personal access token (contents, issues, pull requests: write)."""
+        if login not in self._people:
+            granted = list(repos or [self.repo])
+            self._people[login] = self.tokens.personal(login, granted, FULL_ACCESS)
+        return self._people[login]
+
+    def secret_token(self, name: str, identity: str, repos: Sequence[str]) -> Token:
+        """A personal token stored as the Actions secret `name`."""
+        token = self.tokens.personal(identity, repos, FULL_ACCESS)
+        self.runner.secrets[name] = token.value
+        return token
+
+    # -- issues ---------------------------------------------------------------------------------
+
+    def issue_event(
+        self,
+        action: str,
+        number: int,
+        *,
+        repo: str | None = None,
+        sender: str,
+        label: str | None = None,
+    ) -> dict[str, Any]:
+        """The `issues` payload GitHub sends now for `number`, as the fake holds it."""
+        repo = repo or self.repo
+        issue = self.fake.issue(repo, number)
+        extra: dict[str, Any] = {}
+        if label is not None:
+            extra["label"] = label
+        payload = payloads.issues_event(
+            action,
+            repo=repo,
+            number=number,
+            title=issue.title,
+            labels=[n for n in issue.labels if not (action == "labeled" and n == label)],
+            assignees=issue.assignees,
+            author=issue.user,
+            sender=sender,
+            state_reason=issue.state_reason if issue.state == "closed" else None,
+            closed_at=stamp(issue.closed_at or self.fake.now) or "",
+            **extra,
+        )
+        payload["issue"].update(
+            created_at=stamp(issue.created_at),
+            updated_at=stamp(issue.updated_at),
+            comments=len(issue.comments),
+        )
+        return payloads.validated(f"issues-{action}", payload)
+
+    def _issues(
+        self,
+        action: str,
+        number: int,
+        by: str,
+        repo: str | None,
+        drop: bool,
+        label: str | None = None,
+    ) -> Delivery:
+        payload = self.issue_event(action, number, repo=repo, sender=by, label=label)
+        return self.runner.deliver("issues", payload, repo=repo or self.repo, drop=drop)
+
+    def open_issue(
+        self,
+        title: str,
+        *,
+        by: str = "alice",
+        labels: Sequence[str] = (),
+        assignees: Sequence[str] = (),
+        body: str | None = None,
+        repo: str | None = None,
+        drop: bool = False,
+    ) -> int:
+        number = self.fake.add_issue(
+            repo or self.repo, title=title, body=body, labels=labels, user=by, assignees=assignees
+        )
+        self._issues("opened", number, by, repo, drop)
+        return number
+
+    def label(
+        self,
+        number: int,
+        *names: str,
+        by: str = "alice",
+        repo: str | None = None,
+        drop: bool = False,
+    ) -> list[Delivery]:
+        sent = []
+        for name in names:
+            self.fake.label_issue(repo or self.repo, number, name, by=by)
+            sent.append(self._issues("labeled", number, by, repo, drop, label=name))
+        return sent
+
+    def unlabel(
+        self,
+        number: int,
+        name: str,
+        *,
+        by: str = "alice",
+        repo: str | None = None,
+        drop: bool = False,
+    ) -> Delivery:
+        self.fake.unlabel_issue(repo or self.repo, number, name, by=by)
+        return self._issues("unlabeled", number, by, repo, drop, label=name)
+
+    def close(
+        self,
+        number: int,
+        *,
+        by: str = "alice",
+        reason: str = "completed",
+        repo: str | None = None,
+        drop: bool = False,
+    ) -> Delivery:
+        self.fake.close_issue(repo or self.repo, number, by=by, reason=reason)
+        return self._issues("closed", number, by, repo, drop)
+
+    def reopen(
+        self, number: int, *, by: str = "alice", repo: str | None = None, drop: bool = False
+    ) -> Delivery:
+        self.fake.reopen_issue(repo or self.repo, number, by=by)
+        return self._issues("reopened", number, by, repo, drop)
+
+    # -- git and pull requests ------------------------------------------------------------------
+
+    def clone(self, login: str) -> Path:
+        """`login`'s working copy of the team repository, up to date with main."""
+        path = self._clones.get(login)
+        if path is None:
+            path = self.tmp / "people" / login
+            subprocess.run(
+                ["git", "clone", "--quiet", str(self.remotes.path(self.repo)), str(path)],
+                check=True,
+                capture_output=True,
+            )
+            git(path, "config", "user.name", login)
+            git(path, "config", "user.email", f"{login}@users.noreply.github.com")
+            git(
+                path,
+                "config",
+                "remote.origin.receivepack",
+                self.remotes.credential(self.person(login)),
+            )
+            self._clones[login] = path
+        git(path, "fetch", "--quiet", "origin")
+        git(path, "checkout", "--quiet", "-B", "main", "origin/main")
+        return path
+
+    def push(
+        self,
+        files: Mapping[str, str | None],
+        *,
+        by: str = "alice",
+        message: str = "Update",
+        branch: str = "main",
+    ) -> list[Delivery]:
+        """`by` commits `files` (None deletes) on `branch` and pushes; the push events follow."""
+        path = self.clone(by)
+        if branch != "main":
+            git(path, "checkout", "--quiet", "-B", branch)
+        for name, text in files.items():
+            target = path / name
+            if text is None:
+                target.unlink()
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+        git(path, "add", "-A")
+        git(path, "commit", "--quiet", "-m", message)
+        git(path, "push", "--quiet", "origin", f"HEAD:refs/heads/{branch}")
+        return self.runner.collect_pushes()
+
+    def tag(self, name: str, *, by: str = "alice") -> list[Delivery]:
+        """`by` tags main and pushes the tag; the push event follows."""
+        path = self.clone(by)
+        git(path, "tag", name)
+        git(path, "push", "--quiet", "origin", f"refs/tags/{name}")
+        return self.runner.collect_pushes()
+
+    def open_pull(
+        self,
+        branch: str,
+        files: Mapping[str, str | None],
+        *,
+        by: str = "alice",
+        title: str = "A change",
+        drop: bool = False,
+    ) -> int:
+        self.push(files, by=by, message=title, branch=branch)
+        number = self.fake.add_pull(self.repo, head=branch, title=title, user=by)
+        self._pull_event("opened", number, by, drop)
+        return number
+
+    def _pull_refs(self, number: int, branch: str) -> None:
+        bare = self.remotes.path(self.repo)
+        head = git(bare, "rev-parse", f"refs/heads/{branch}").strip()
+        base = git(bare, "rev-parse", "refs/heads/main").strip()
+        git(bare, "update-ref", f"refs/pull/{number}/head", head)
+        tree = subprocess.run(
+            ["git", "-C", str(bare), "merge-tree", "--write-tree", base, head],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if tree.returncode == 0:
+            merge = git(
+                bare,
+                "commit-tree",
+                tree.stdout.split()[0],
+                "-p",
+                base,
+                "-p",
+                head,
+                "-m",
+                f"Merge {head} into {base}",
+            ).strip()
+            git(bare, "update-ref", f"refs/pull/{number}/merge", merge)
+        else:  # a conflicted pull request has no merge ref
+            subprocess.run(
+                ["git", "-C", str(bare), "update-ref", "-d", f"refs/pull/{number}/merge"],
+                check=False,
+            )
+
+    def _pull_event(self, action: str, number: int, by: str, drop: bool) -> Delivery:
+        issue = self.fake.issue(self.repo, number)
+        assert issue.pull is not None
+        if issue.state == "open":  # GitHub keeps refs/pull/N/{head,merge} up to date
+            self._pull_refs(number, issue.pull.head)
+        payload = payloads.pull_request_event(
+            action,
+            repo=self.repo,
+            number=number,
+            title=issue.title,
+            head=issue.pull.head,
+            base=issue.pull.base,
+            merged=issue.pull.merged_at is not None,
+            labels=issue.labels,
+            author=issue.user,
+            sender=by,
+        )
+        pull = payload["pull_request"]
+        bare = self.remotes.path(self.repo)
+        pull["head"]["sha"] = git(bare, "rev-parse", f"refs/pull/{number}/head").strip()
+        pull["base"]["sha"] = git(bare, "rev-parse", f"refs/heads/{issue.pull.base}").strip()
+        payload = payloads.validated(f"pull-request-{action}", payload)
+        return self.runner.deliver("pull_request", payload, repo=self.repo, drop=drop)
+
+    def merge_pull(self, number: int, *, by: str = "alice", drop: bool = False) -> None:
+        """`by` merges the pull request (a merge commit, pushed as `by`)."""
+        issue = self.fake.issue(self.repo, number)
+        assert issue.pull is not None and issue.state == "open", f"#{number} is not open"
+        self._pull_refs(number, issue.pull.head)
+        path = self.clone(by)
+        git(path, "fetch", "--quiet", "origin", issue.pull.head)
+        git(
+            path,
+            "merge",
+            "--quiet",
+            "--no-ff",
+            "-m",
+            f"Merge pull request #{number} from {self.repo.split('/')[0]}/{issue.pull.head}",
+            "FETCH_HEAD",
+        )
+        git(path, "push", "--quiet", "origin", "HEAD:refs/heads/main")
+        self.fake.merge_pull(self.repo, number, by=by)
+        self._pull_event("closed", number, by, drop)
+        self.runner.collect_pushes(drop=drop)
+
+    # -- dispatches -----------------------------------------------------------------------------
+
+    def dispatch(
+        self, workflow: str, inputs: Mapping[str, Any] | None = None, *, by: str = "alice"
+    ) -> Delivery:
+        """`by` runs `workflow` by hand (Run workflow), on main."""
+        payload = payloads.workflow_dispatch_event(
+            repo=self.repo,
+            workflow=f".github/workflows/{workflow}",
+            inputs=dict(inputs or {}),
+            sender=by,
+        )
+        return self.runner.deliver("workflow_dispatch", payload, repo=self.repo)
+
+    def forward(
+        self,
+        action: str,
+        number: int,
+        *,
+        repo: str,
+        by: str,
+        label: str | None = None,
+        drop: bool = False,
+    ) -> Delivery:
+        """A product repository's issue event, forwarded by the README's recipe (jq)."""
+        payload = self.issue_event(action, number, repo=repo, sender=by, label=label)
+        return self.repository_dispatch("ante-issue", forwarded(payload), by=by, drop=drop)
+
+    def repository_dispatch(
+        self,
+        event_type: str,
+        client_payload: dict[str, Any],
+        *,
+        by: str = "alice",
+        drop: bool = False,
+    ) -> Delivery:
+        payload = payloads.repository_dispatch_event(
+            event_type, repo=self.repo, client_payload=client_payload, sender=by
+        )
+        return self.runner.deliver("repository_dispatch", payload, repo=self.repo, drop=drop)
+
+    # -- reading the results --------------------------------------------------------------------
+
+    def show(self, path: str, ref: str = "main") -> str | None:
+        return self.remotes.show(self.repo, path, ref)
+
+
+def forwarded(payload: dict[str, Any]) -> dict[str, Any]:
+    """The README's forwarding recipe (its jq program) applied to an `issues` payload."""
+    issue = payload["issue"]
+    kept = ("number", "title", "html_url", "state", "state_reason", "created_at", "updated_at")
+    return {
+        "action": payload["action"],
+        "repository": {"full_name": payload["repository"]["full_name"]},
+        "sender": {"login": payload["sender"]["login"], "type": payload["sender"]["type"]},
+        "issue": {
+            **{key: issue[key] for key in kept},
+            "labels": [{"name": label["name"]} for label in issue["labels"]],
+            "assignees": [{"login": a["login"], "type": a["type"]} for a in issue["assignees"]],
+        },
+    }
