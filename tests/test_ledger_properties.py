@@ -171,7 +171,6 @@ def _snapshot(store: Store) -> dict[str, bytes]:
     }
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(operations())
 def test_the_fast_journal_reader_agrees_with_the_yaml_loader(entries: list[Entry]) -> None:
     import yaml

@@ -350,10 +350,10 @@ def test_a_runner_lost_mid_push_leaves_the_push_and_loses_the_rest(
     number = world.open_issue("Rotate keys", labels=["overhead"], assignees=["alice"])
     world.runner.drain()
     world.fake.close_issue("o/r", number, by="alice")
-    world.runner.kill_next_push("award")
-    world.dispatch("award.yml", {"issue": f"o/r#{number}"})  # re-applied by hand: one run
+    world.runner.kill_next_push("issue")
+    world.dispatch("issue.yml", {"issue": f"o/r#{number}"})  # re-applied by hand: one run
     world.runner.drain()
-    (award,) = world.runner.runs_of("award")
+    (award,) = [r for r in world.runner.runs_of("issue") if r.event == "workflow_dispatch"]
     assert award.conclusion == "failure"
     assert "lost communication with the server" in award.log
     # the journal entry landed before the runner died; the comment never came

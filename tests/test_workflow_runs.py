@@ -44,35 +44,72 @@ def succeeded(run: Run) -> Run:
     return run
 
 
-def test_award_pays_the_assignee_when_the_issue_closes(actions: Callable[..., World]) -> None:
-    world = actions()
+def test_issue_pays_the_assignee_when_the_issue_closes(actions: Callable[..., World]) -> None:
+    world = actions(schedules=False)
     number = world.open_issue("Rotate the signing key", labels=["overhead"], assignees=["alice"])
     world.runner.drain()
     closed = world.close(number, by="alice")
     world.runner.drain()
-    (award,) = [r for r in closed.runs if r.name == "award"]
-    # award, intake and emergency enter ante-ledger at once, in an order GitHub does not
-    # document: the middle one is cancelled by the one-pending rule (the soak counts how often)
-    assert award.conclusion in ("success", "cancelled"), award.log
-    world.runner.advance(timedelta(hours=1))  # the hourly sync catches what award missed
-    world.runner.drain()
+    succeeded(only([r for r in closed.runs if r.name == "issue"]))
     url = f"https://github.com/o/r/issues/{number}"
     assert [(e["member"], e["delta"]) for e in journal(world) if e["ref"] == url] == [("alice", 1)]
-    assert len([body for body in ante_comments(world, number) if "chip" in body]) <= 1
+    (comment,) = ante_comments(world, number)  # one comment: acknowledgement and award
+    assert "@alice" in comment
 
 
-def test_award_by_hand_reapplies_one_issue(actions: Callable[..., World]) -> None:
+def test_issue_by_hand_reapplies_one_issue(actions: Callable[..., World]) -> None:
     world = actions(schedules=False)
     number = world.fake.add_issue(
-        "o/r", title="Renew the domain", labels=["overhead:large"], assignees=["bob"]
+        "o/r",
+        title="Renew the domain",
+        labels=["overhead:large"],
+        label_actor="alice",
+        assignees=["bob"],
     )
     world.fake.close_issue("o/r", number, by="bob")
-    run = only(world.dispatch("award.yml", {"issue": f"o/r#{number}"}).runs)
+    run = only(world.dispatch("issue.yml", {"issue": f"o/r#{number}"}).runs)
     world.runner.drain()
     succeeded(run)
     url = f"https://github.com/o/r/issues/{number}"
-    assert [(e["member"], e["delta"]) for e in journal(world) if e["ref"] == url] == [("bob", 2)]
+    entries = [(e["member"], e["delta"]) for e in journal(world) if e["ref"] == url]
+    assert entries == [("bob", 2)], run.log
     assert any("@bob" in body for body in ante_comments(world, number)), run.log
+
+
+def test_events_that_concern_nothing_start_no_runner(actions: Callable[..., World]) -> None:
+    world = actions(schedules=False)
+    number = world.open_issue("A question", labels=["question"])
+    world.label(number, "docs")
+    world.runner.drain()
+    runs = world.runner.runs_of("issue")
+    assert runs and all(r.conclusion == "skipped" for r in runs)
+    assert all(j.status == "completed" and j.steps == [] for r in runs for j in r.jobs.values())
+
+
+SATURDAY_NIGHT = datetime(2026, 11, 21, 23, 30, tzinfo=UTC)  # alice captain, bob first-mate
+
+
+def test_issue_pages_the_captain_out_of_hours(actions: Callable[..., World]) -> None:
+    world = actions(schedules=False, start=SATURDAY_NIGHT)
+    opened = world.open_issue("Checkout is down", labels=["product-emergency"], by="carol")
+    world.runner.drain()
+    labeled = [d for d in world.runner.deliveries if d.payload.get("action") == "labeled"]
+    page = succeeded(only(only(labeled).runs))
+    assert page.name == "issue"
+    issue = world.fake.issue("o/r", opened)
+    assert issue.assignees == ["alice"]
+    comments = [c.body for c in world.fake.comments("o/r", opened)]
+    assert any("@bob: please back the captain up" in body for body in comments), page.log
+    assert "out_of_hours: true" in (world.show("ledger/pages/2026.yaml") or "")
+
+
+def test_issue_acknowledges_a_new_overhead_issue(actions: Callable[..., World]) -> None:
+    world = actions(schedules=False)
+    number = world.open_issue("Upgrade the CI image", labels=["overhead"], by="carol")
+    world.runner.drain()
+    succeeded(only([r for r in world.runner.runs_of("issue") if r.conclusion != "skipped"]))
+    (ack,) = ante_comments(world, number)
+    assert "queue" in ack.lower()
 
 
 def forwarded_close(world: World) -> tuple[int, list[Run]]:
@@ -91,35 +128,15 @@ def forwarded_close(world: World) -> tuple[int, list[Run]]:
     world.fake.close_issue("o/product", number, by="bob")
     delivery = world.forward("closed", number, repo="o/product", by="bob")
     world.runner.drain()
-    assert sorted(r.name for r in delivery.runs) == ["award", "intake"]
+    assert [r.name for r in delivery.runs] == ["issue"]
     return number, delivery.runs
-
-
-def test_forwarded_product_closes_are_paid_by_the_next_sync(
-    actions: Callable[..., World],
-) -> None:
-    world = actions()
-    world.secret_token("ANTE_TOKEN", "ante-bot", ["o/r", "o/product"])
-    policy = world.show("ledger/policy.yaml") or ""
-    world.push(
-        {"ledger/policy.yaml": policy.replace("repositories: []", "repositories: [o/product]")},
-        by="alice",
-    )
-    world.runner.drain()
-    number, _ = forwarded_close(world)
-    world.runner.advance(timedelta(hours=1))
-    world.runner.drain()
-    succeeded(world.runner.runs_of("sync")[-1])
-    url = f"https://github.com/o/product/issues/{number}"
-    assert [(e["member"], e["delta"]) for e in journal(world) if e["ref"] == url] == [("bob", 2)]
-    assert any("@bob" in body for body in ante_comments(world, number, "o/product"))
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="GITHUB_TOKEN reaches only the team repository: a forwarded award cannot read the "
-    "private product repository (404) nor comment there; the next issue gives award and intake "
-    "a token that can",
+    reason="without the ante App (vars.ANTE_APP_CLIENT_ID) the job's GITHUB_TOKEN cannot read "
+    "a private product repository (404); the test bed does not model "
+    "actions/create-github-app-token yet",
 )
 def test_forwarded_product_closes_are_paid_and_told_at_once(
     actions: Callable[..., World],
@@ -131,37 +148,6 @@ def test_forwarded_product_closes_are_paid_and_told_at_once(
     url = f"https://github.com/o/product/issues/{number}"
     assert [(e["member"], e["delta"]) for e in journal(world) if e["ref"] == url] == [("bob", 2)]
     assert any("@bob" in body for body in ante_comments(world, number, "o/product"))
-
-
-SATURDAY_NIGHT = datetime(2026, 11, 21, 23, 30, tzinfo=UTC)  # alice captain, bob first-mate
-
-
-def test_emergency_pages_the_captain_out_of_hours(actions: Callable[..., World]) -> None:
-    world = actions(schedules=False, start=SATURDAY_NIGHT)
-    opened = world.open_issue("Checkout is down", labels=["product-emergency"], by="carol")
-    world.runner.drain()
-    delivery = next(d for d in world.runner.deliveries if d.name == "issues")
-    assert sorted(r.name for r in delivery.runs) == ["emergency", "intake"]
-    page = succeeded(only([r for r in delivery.runs if r.name == "emergency"]))
-    assert page.jobs["page"].conclusion == "success"
-    issue = world.fake.issue("o/r", opened)
-    assert issue.assignees == ["alice"]
-    (comment,) = world.fake.comments("o/r", opened)
-    assert "@bob: please back the captain up" in comment.body
-    assert "out_of_hours: true" in (world.show("ledger/pages/2026.yaml") or "")
-    intake = only([r for r in delivery.runs if r.name == "intake"])
-    assert intake.conclusion == "skipped"  # not an overhead issue: no runner minute spent
-
-
-def test_intake_acknowledges_a_new_overhead_issue(actions: Callable[..., World]) -> None:
-    world = actions(schedules=False)
-    number = world.open_issue("Upgrade the CI image", labels=["overhead"], by="carol")
-    world.runner.drain()
-    intake = only(world.runner.runs_of("intake"))
-    succeeded(intake)
-    assert intake.jobs["refresh"].conclusion == "skipped"
-    (ack,) = ante_comments(world, number)
-    assert "Overhead queue" in ack or "queue" in ack.lower()
 
 
 def test_tax_opens_its_pull_request_and_merging_it_rerenders_status(
@@ -189,12 +175,12 @@ def test_tax_opens_its_pull_request_and_merging_it_rerenders_status(
     assert world.show("STATUS.md") != world.show("STATUS.md", f"{status.sha}~1")
 
 
-def test_handoff_runs_hourly_on_wednesday_and_works_once(actions: Callable[..., World]) -> None:
+def test_handoff_runs_on_wednesday_after_the_handoff_time(actions: Callable[..., World]) -> None:
     world = actions(start=datetime(2026, 11, 25, 9, 50, tzinfo=UTC))
     world.runner.advance(timedelta(hours=2))
     world.runner.drain()
-    handoffs = world.runner.runs_of("handoff")
-    assert len(handoffs) == 2 and all(r.conclusion == "success" for r in handoffs), handoffs
+    handoff = succeeded(only(world.runner.runs_of("handoff")))
+    assert handoff.event == "schedule"
     titles = [i.title for i in world.fake.issues("o/r")]
     assert titles.count("On-call handoff: oncall, week of 2026-11-25") == 1
     served = yaml.safe_load(world.show("ledger/shifts/oncall.yaml") or "{}")["shifts"]
@@ -231,11 +217,11 @@ def test_sync_pays_a_close_whose_event_was_dropped(actions: Callable[..., World]
     world = actions()
     number = world.open_issue("Renew certificates", labels=["overhead"], assignees=["carol"])
     world.runner.drain()
-    world.runner.advance(HOUR)  # the first sync sets its cursor
+    world.runner.advance(8 * HOUR)  # the first sync (every 8 hours) sets its cursor
     world.runner.drain()
     dropped = world.close(number, by="carol", drop=True)
     assert dropped.fate == "dropped" and dropped.runs == []
-    world.runner.advance(HOUR)
+    world.runner.advance(8 * HOUR)
     world.runner.drain()
     syncs = world.runner.runs_of("sync")
     assert syncs and all(r.conclusion == "success" for r in syncs), syncs[-1].log

@@ -38,6 +38,7 @@ from .remote import Push, Remotes
 from .tokens import ACTIONS_BOT, RESTRICTED_DEFAULT, TokenBook, job_permissions
 from .workflows import Job, Workflow, bridge
 
+ANY = "*"  # kill_next_push: any workflow
 TOKEN_EXEMPT = {"workflow_dispatch", "repository_dispatch"}
 WEB = "https://github.com"
 
@@ -662,7 +663,7 @@ class Runner:
         else:
             env = job.base_env() | contexts["env"] | self._env(step.env, contexts)
             script = steps.string_value(bridge().evaluate(step.run, contexts))
-            if self._kill_armed and self._kill_armed == job.run.workflow.name:
+            if self._kill_armed in (ANY, job.run.workflow.name):
                 self.remotes.kill_after_push(job.name)
             outcome = steps.run_script(
                 job,
@@ -693,9 +694,10 @@ class Runner:
             job.failed = True
         self._next_step(job, index + 1)
 
-    def kill_next_push(self, workflow: str) -> None:
-        """The next `run:` step of a `workflow` run that pushes dies right after its push lands."""
-        self._kill_armed = workflow
+    def kill_next_push(self, workflow: str | None = None) -> None:
+        """The next `run:` step (of a `workflow` run; of any, by default) that pushes dies right
+        after its push lands."""
+        self._kill_armed = workflow or ANY
 
     def _job_done(self, job: JobRun, conclusion: str) -> None:
         if job.status == "completed":

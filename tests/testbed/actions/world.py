@@ -193,6 +193,8 @@ class World:
             repo or self.repo, title=title, body=body, labels=labels, user=by, assignees=assignees
         )
         self._issues("opened", number, by, repo, drop)
+        for name in labels:  # GitHub sends `labeled` for each label an issue is opened with
+            self._issues("labeled", number, by, repo, drop, label=name)
         return number
 
     def label(
