@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 FIXTURES := tests/node_modules/.installed
 
-.PHONY: demo test lint unit bench install clean screenshot team-files lock dist
+.PHONY: demo test lint unit bench soak install clean screenshot team-files lock dist
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,14 @@ unit: install
 test: install
 	$(MAKE) --no-print-directory -j2 --output-sync=target lint unit
 
+SEEDS ?= 5
+
 bench: install
-	$(BIN)/pytest -q -s tests/benchmarks -p no:randomly
+	SEEDS=$(SEEDS) $(BIN)/pytest -q -s tests/benchmarks -p no:randomly
+
+# Team life on the test bed's Actions: a quarter per seed (SEEDS=5); ends with one line of figures.
+soak: install
+	PYTHONPATH=tests $(BIN)/python -m testbed.actions.soak --seeds $(SEEDS)
 
 # docs/status.png for the README: STATUS.md through cmarkgfm and headless Chromium (a dev tool).
 screenshot: install

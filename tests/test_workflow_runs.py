@@ -44,7 +44,9 @@ def succeeded(run: Run) -> Run:
     return run
 
 
-def test_issue_pays_the_assignee_when_the_issue_closes(actions: Callable[..., World]) -> None:
+def test_issue_pays_the_assignee_when_the_issue_closes(
+    actions: Callable[..., World],
+) -> None:
     world = actions(schedules=False)
     number = world.open_issue("Rotate the signing key", labels=["overhead"], assignees=["alice"])
     world.runner.drain()
@@ -76,7 +78,9 @@ def test_issue_by_hand_reapplies_one_issue(actions: Callable[..., World]) -> Non
     assert any("@bob" in body for body in ante_comments(world, number)), run.log
 
 
-def test_events_that_concern_nothing_start_no_runner(actions: Callable[..., World]) -> None:
+def test_events_that_concern_nothing_start_no_runner(
+    actions: Callable[..., World],
+) -> None:
     world = actions(schedules=False)
     number = world.open_issue("A question", labels=["question"])
     world.label(number, "docs")
@@ -132,22 +136,29 @@ def forwarded_close(world: World) -> tuple[int, list[Run]]:
     return number, delivery.runs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="without the ante App (vars.ANTE_APP_CLIENT_ID) the job's GITHUB_TOKEN cannot read "
-    "a private product repository (404); the test bed does not model "
-    "actions/create-github-app-token yet",
-)
-def test_forwarded_product_closes_are_paid_and_told_at_once(
+def test_forwarded_product_closes_are_paid_and_told_with_the_app(
+    actions: Callable[..., World],
+) -> None:
+    world = actions(schedules=False)
+    world.install_app(["o/r", "o/product"])
+    number, runs = forwarded_close(world)
+    (run,) = runs
+    succeeded(run)
+    assert "Created an installation token for o/r, o/product" in run.log
+    url = f"https://github.com/o/product/issues/{number}"
+    assert [(e["member"], e["delta"]) for e in journal(world) if e["ref"] == url] == [("bob", 2)]
+    assert any("@bob" in body for body in ante_comments(world, number, "o/product"))
+
+
+def test_without_the_app_a_private_product_repository_is_out_of_reach(
     actions: Callable[..., World],
 ) -> None:
     world = actions(schedules=False)
     number, runs = forwarded_close(world)
-    for run in runs:
-        succeeded(run)
-    url = f"https://github.com/o/product/issues/{number}"
-    assert [(e["member"], e["delta"]) for e in journal(world) if e["ref"] == url] == [("bob", 2)]
-    assert any("@bob" in body for body in ante_comments(world, number, "o/product"))
+    (run,) = runs
+    assert run.conclusion == "failure"
+    assert "ANTE_APP_CLIENT_ID" in run.log  # the error names the credential to set up
+    assert ante_comments(world, number, "o/product") == []
 
 
 def test_tax_opens_its_pull_request_and_merging_it_rerenders_status(
@@ -175,7 +186,9 @@ def test_tax_opens_its_pull_request_and_merging_it_rerenders_status(
     assert world.show("STATUS.md") != world.show("STATUS.md", f"{status.sha}~1")
 
 
-def test_handoff_runs_on_wednesday_after_the_handoff_time(actions: Callable[..., World]) -> None:
+def test_handoff_runs_on_wednesday_after_the_handoff_time(
+    actions: Callable[..., World],
+) -> None:
     world = actions(start=datetime(2026, 11, 25, 9, 50, tzinfo=UTC))
     world.runner.advance(timedelta(hours=2))
     world.runner.drain()
@@ -187,11 +200,16 @@ def test_handoff_runs_on_wednesday_after_the_handoff_time(actions: Callable[...,
     assert served[0]["roles"] == {"captain": "alice", "first-mate": "bob"}
 
 
-def test_triage_asks_about_stale_overhead_issues_on_monday(actions: Callable[..., World]) -> None:
+def test_triage_asks_about_stale_overhead_issues_on_monday(
+    actions: Callable[..., World],
+) -> None:
     monday = datetime(2026, 11, 23, 6, 50, tzinfo=UTC)
     world = actions(start=monday)
     stale = world.fake.add_issue(
-        "o/r", title="Support IE6", labels=["overhead"], created_at=monday - timedelta(days=90)
+        "o/r",
+        title="Support IE6",
+        labels=["overhead"],
+        created_at=monday - timedelta(days=90),
     )
     world.runner.advance(timedelta(minutes=25))  # the 07:00 sweep; intake's 07:30 not yet
     world.runner.drain()
@@ -201,10 +219,15 @@ def test_triage_asks_about_stale_overhead_issues_on_monday(actions: Callable[...
     assert "Still relevant?" in asked
 
 
-def test_triage_by_hand_with_dry_run_changes_nothing(actions: Callable[..., World]) -> None:
+def test_triage_by_hand_with_dry_run_changes_nothing(
+    actions: Callable[..., World],
+) -> None:
     world = actions(schedules=False)
     stale = world.fake.add_issue(
-        "o/r", title="Support IE6", labels=["overhead"], created_at=world.now - timedelta(days=90)
+        "o/r",
+        title="Support IE6",
+        labels=["overhead"],
+        created_at=world.now - timedelta(days=90),
     )
     run = only(world.dispatch("triage.yml", {"dry_run": True}).runs)
     world.runner.drain()
@@ -213,7 +236,9 @@ def test_triage_by_hand_with_dry_run_changes_nothing(actions: Callable[..., Worl
     assert "would" in run.log
 
 
-def test_sync_pays_a_close_whose_event_was_dropped(actions: Callable[..., World]) -> None:
+def test_sync_pays_a_close_whose_event_was_dropped(
+    actions: Callable[..., World],
+) -> None:
     world = actions()
     number = world.open_issue("Renew certificates", labels=["overhead"], assignees=["carol"])
     world.runner.drain()
@@ -229,7 +254,9 @@ def test_sync_pays_a_close_whose_event_was_dropped(actions: Callable[..., World]
     assert [(e["member"], e["delta"]) for e in journal(world) if e["ref"] == url] == [("carol", 1)]
 
 
-def test_status_follows_a_persons_push_to_the_ledger_only(actions: Callable[..., World]) -> None:
+def test_status_follows_a_persons_push_to_the_ledger_only(
+    actions: Callable[..., World],
+) -> None:
     world = actions(schedules=False)
     members = world.show("ledger/members.yaml") or ""
     world.push(
@@ -244,7 +271,9 @@ def test_status_follows_a_persons_push_to_the_ledger_only(actions: Callable[...,
     assert "dana" in (world.show("STATUS.md") or "")
 
 
-def test_rotation_check_previews_a_rotation_pull_request(actions: Callable[..., World]) -> None:
+def test_rotation_check_previews_a_rotation_pull_request(
+    actions: Callable[..., World],
+) -> None:
     world = actions(schedules=False)
     rotation = world.show("rotations/oncall.yaml") or ""
     world.open_pull("volunteer", {"rotations/oncall.yaml": rotation + "\n"}, by="carol")

@@ -51,7 +51,10 @@ class Durations:
     checkout: tuple[float, float] = (2, 6)
     setup: tuple[float, float] = (15, 45)  # setup-python with its cache, pip install
     run: tuple[float, float] = (4, 20)
-    schedule_delay: tuple[float, float] = (60, 600)  # cron runs start late, often by minutes
+    schedule_delay: tuple[float, float] = (
+        60,
+        600,
+    )  # cron runs start late, often by minutes
 
     def step(self, rng: random.Random, step: Any) -> float:
         uses = (step.uses or "").split("@")[0]
@@ -178,7 +181,12 @@ class JobRun:
 
     def command_files(self) -> dict[str, Path]:
         files = {}
-        for name in ("GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"):
+        for name in (
+            "GITHUB_ENV",
+            "GITHUB_PATH",
+            "GITHUB_OUTPUT",
+            "GITHUB_STEP_SUMMARY",
+        ):
             path = self.temp / "_runner_file_commands" / f"{name.lower()}_{len(self.steps)}"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text("", encoding="utf-8")
@@ -256,12 +264,18 @@ class Runner:
         default_permissions: dict[str, str] | None = None,
         on_time: Callable[[datetime], None] | None = None,
     ) -> None:
-        self.root, self.remotes, self.tokens, self.api_url = root, remotes, tokens, api_url
+        self.root, self.remotes, self.tokens, self.api_url = (
+            root,
+            remotes,
+            tokens,
+            api_url,
+        )
         self.now = start.astimezone(UTC)
         self.rng = random.Random(seed)
         self.durations = durations or Durations()
         self.secrets = dict(secrets or {})
         self.vars = dict(variables or {})
+        self.app: steps.App | None = None
         self.default_permissions = dict(default_permissions or RESTRICTED_DEFAULT)
         self.on_time = on_time
         self.deliveries: list[Delivery] = []
@@ -439,7 +453,13 @@ class Runner:
             schedules = workflow.events.get("schedule") or []
             if workflow.path == path and any(s["cron"] == cron for s in schedules):
                 delivery = Delivery(
-                    next(self._ids), "schedule", {"schedule": cron}, repo, self.now, "", "delivered"
+                    next(self._ids),
+                    "schedule",
+                    {"schedule": cron},
+                    repo,
+                    self.now,
+                    "",
+                    "delivered",
                 )
                 self.deliveries.append(delivery)
                 self._queue_run(workflow, delivery, head, "refs/heads/main")
@@ -502,7 +522,11 @@ class Runner:
         event_file = self.root / "events" / f"{run.id}.json"
         event_file.parent.mkdir(parents=True, exist_ok=True)
         event_file.write_text(json.dumps(delivery.payload, indent=2), encoding="utf-8")
-        contexts = {"github": self._github(run), "inputs": run.inputs, "vars": self.vars}
+        contexts = {
+            "github": self._github(run),
+            "inputs": run.inputs,
+            "vars": self.vars,
+        }
         setting = self._concurrency(workflow.concurrency, contexts)
         if setting is None:
             self._start_run(run)
@@ -551,7 +575,10 @@ class Runner:
             "inputs": run.inputs,
             "vars": self.vars,
             "needs": {
-                n.job.id: {"result": n.conclusion, "outputs": n.outputs.get("__job__", {})}
+                n.job.id: {
+                    "result": n.conclusion,
+                    "outputs": n.outputs.get("__job__", {}),
+                }
                 for n in needs
             },
         }
@@ -652,6 +679,7 @@ class Runner:
         }
         status = "failure" if job.failed else "success"
         if not bridge().holds(step.if_, contexts, status=status):
+            job.outputs[step.id], job.outcomes[step.id] = {}, "skipped"
             job.steps.append(StepRecord(step.title, "skipped", "", started, self.now))
             self._next_step(job, index + 1)
             return

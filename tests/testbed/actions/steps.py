@@ -90,7 +90,8 @@ def checkout(job: JobRun, inputs: dict[str, str]) -> Outcome:
     token = runner.tokens.get(token_value)
     if token is None or not tokens.can(token, runner.tokens.fake, repository, "contents", "read"):
         return Outcome(
-            False, f"remote: Repository not found.\nfatal: repository '{repository}' not found"
+            False,
+            f"remote: Repository not found.\nfatal: repository '{repository}' not found",
         )
     if not ref and repository.lower() == github["repository"].lower():
         ref, sha = github["ref"], github["sha"]
@@ -112,13 +113,25 @@ def checkout(job: JobRun, inputs: dict[str, str]) -> Outcome:
         spec = f"+{sha or ref}:refs/remotes/origin/{branch}"
         steps += [
             ("fetch", "--quiet", "--no-tags", *deep, "origin", spec),
-            ("checkout", "--quiet", "--force", "-B", branch, f"refs/remotes/origin/{branch}"),
+            (
+                "checkout",
+                "--quiet",
+                "--force",
+                "-B",
+                branch,
+                f"refs/remotes/origin/{branch}",
+            ),
         ]
     elif ref.startswith("refs/pull/"):
         spec = f"+{sha or ref}:refs/remotes/pull/{ref.split('/')[2]}/merge"
         steps += [
             ("fetch", "--quiet", "--no-tags", *deep, "origin", spec),
-            ("checkout", "--quiet", "--force", f"refs/remotes/pull/{ref.split('/')[2]}/merge"),
+            (
+                "checkout",
+                "--quiet",
+                "--force",
+                f"refs/remotes/pull/{ref.split('/')[2]}/merge",
+            ),
         ]
     else:
         steps += [
@@ -133,7 +146,11 @@ def checkout(job: JobRun, inputs: dict[str, str]) -> Outcome:
             return Outcome(False, "\n".join(log))
     if persist:
         _git(
-            target, "config", "remote.origin.receivepack", runner.remotes.credential(token), env=env
+            target,
+            "config",
+            "remote.origin.receivepack",
+            runner.remotes.credential(token),
+            env=env,
         )
     log.append(f"HEAD is now at {_git(target, 'rev-parse', 'HEAD', env=env).stdout.strip()[:7]}")
     return Outcome(True, "\n".join(log))
@@ -178,7 +195,51 @@ def _ante_on_path(job: JobRun, action: Path) -> Outcome:
     return Outcome(True, f"ante under test: {VENV_BIN / 'ante'} (through the fork server)")
 
 
+@dataclass(frozen=True)
+class App:
+    """A GitHub App installed on some repositories: what actions/create-github-app-token needs."""
+
+    client_id: str
+    private_key: str
+    slug: str
+    repositories: tuple[str, ...]  # owner/name, where it is installed
+    permissions: dict[str, str]  # what the installation was granted
+
+
+def create_app_token(job: JobRun, inputs: dict[str, str]) -> Outcome:
+    """actions/create-github-app-token: an installation token for `repositories` (names in
+    `owner`'s account, comma- or newline-separated; the current repository by default), with the
+    `permission-*` inputs (all the installation's permissions by default)."""
+    app = job.runner.app
+    client = inputs.get("client-id") or inputs.get("app-id") or ""
+    if app is None or client != app.client_id or inputs.get("private-key") != app.private_key:
+        return Outcome(False, "Error: [@octokit/auth-app] client-id or private-key is wrong")
+    github = job.contexts["github"]
+    owner = inputs.get("owner") or github["repository_owner"]
+    names = [n.strip() for n in re.split(r"[,\n]", inputs.get("repositories", "")) if n.strip()]
+    wanted = [f"{owner}/{n}" for n in names] or [github["repository"]]
+    missing = [r for r in wanted if r.lower() not in {a.lower() for a in app.repositories}]
+    if missing:
+        return Outcome(False, f"Error: the app is not installed on {', '.join(missing)}")
+    asked = {
+        key.removeprefix("permission-"): value
+        for key, value in inputs.items()
+        if key.startswith("permission-") and value
+    }
+    if any(
+        app.permissions.get(scope) != "write" and level == "write" for scope, level in asked.items()
+    ):
+        return Outcome(
+            False,
+            "Error: the permissions requested are not granted to this installation",
+        )
+    token = job.runner.tokens.app(f"{app.slug}[bot]", wanted, asked or app.permissions)
+    outputs = {"token": token.value, "installation-id": "1", "app-slug": app.slug}
+    return Outcome(True, f"Created an installation token for {', '.join(wanted)}", outputs=outputs)
+
+
 ACTIONS = {
+    "actions/create-github-app-token": create_app_token,
     "actions/checkout": checkout,
     f"./{SETUP_ACTION}": setup_ante,
     f"{ANTE_HOME}/{SETUP_ACTION}": released_setup_ante,
@@ -204,7 +265,8 @@ def run_script(job: JobRun, script: str, env: dict[str, str], workdir: str | Non
         )
     except subprocess.TimeoutExpired as exc:
         return Outcome(
-            False, f"{exc.stdout or ''}{exc.stderr or ''}\nstep hung for {STEP_TIMEOUT}s"
+            False,
+            f"{exc.stdout or ''}{exc.stderr or ''}\nstep hung for {STEP_TIMEOUT}s",
         )
     log = proc.stdout + proc.stderr
     killed = proc.returncode == -9
@@ -212,7 +274,10 @@ def run_script(job: JobRun, script: str, env: dict[str, str], workdir: str | Non
         log += f"\nError: Process completed with exit code {proc.returncode}."
     job.read_command_files(files)
     return Outcome(
-        proc.returncode == 0, log, killed=killed, outputs=_outputs(files["GITHUB_OUTPUT"])
+        proc.returncode == 0,
+        log,
+        killed=killed,
+        outputs=_outputs(files["GITHUB_OUTPUT"]),
     )
 
 

@@ -45,6 +45,9 @@ class TokenBook:
     def workflow(self, repo: str, permissions: Any) -> Token:
         return self._keep(self.fake.workflow_token(repo, permissions))
 
+    def app(self, identity: str, repos: Iterable[str], permissions: Any) -> Token:
+        return self._keep(self.fake.app_token(list(repos), permissions, identity=identity))
+
     def personal(self, identity: str, repos: Iterable[str], permissions: Any) -> Token:
         return self._keep(self.fake.personal_token(identity, list(repos), permissions))
 

@@ -21,6 +21,7 @@ from testbed import payloads
 from testbed.ante import run_ante
 from testbed.fakegithub import FakeGitHub, Token
 
+from . import steps
 from .remote import Remotes, git
 from .runner import Delivery, Durations, Runner
 from .tokens import TokenBook
@@ -28,7 +29,12 @@ from .tokens import TokenBook
 INIT = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)  # `ante init` (as tests/gitbed.py): alice is
 # captain and bob first-mate of the first week, which hands off on Wednesday 2026-11-25, 10:00
 START = INIT
-FULL_ACCESS = {"contents": "write", "issues": "write", "pull-requests": "write", "metadata": "read"}
+FULL_ACCESS = {
+    "contents": "write",
+    "issues": "write",
+    "pull-requests": "write",
+    "metadata": "read",
+}
 
 
 def stamp(when: datetime | None) -> str | None:
@@ -123,6 +129,22 @@ class World:
             self._people[login] = self.tokens.personal(login, granted, FULL_ACCESS)
         return self._people[login]
 
+    def install_app(self, repos: Sequence[str]) -> steps.App:
+        """The ante GitHub App, installed on `repos`, set up as the README says (variables
+        ANTE_APP_CLIENT_ID and ANTE_REPOSITORIES, secret ANTE_APP_PRIVATE_KEY)."""
+        app = steps.App(
+            client_id="Iv23liAnte0000000000",
+            private_key="-----BEGIN RSA PRIVATE KEY-----\ntest bed\n-----END RSA PRIVATE KEY-----",
+            slug="ante-app",
+            repositories=tuple(repos),
+            permissions=dict(FULL_ACCESS),
+        )
+        self.runner.app = app
+        self.runner.vars["ANTE_APP_CLIENT_ID"] = app.client_id
+        self.runner.vars["ANTE_REPOSITORIES"] = ",".join(r.split("/")[1] for r in repos)
+        self.runner.secrets["ANTE_APP_PRIVATE_KEY"] = app.private_key
+        return app
+
     def secret_token(self, name: str, identity: str, repos: Sequence[str]) -> Token:
         """A personal token stored as the Actions secret `name`."""
         token = self.tokens.personal(identity, repos, FULL_ACCESS)
@@ -190,7 +212,12 @@ class World:
         drop: bool = False,
     ) -> int:
         number = self.fake.add_issue(
-            repo or self.repo, title=title, body=body, labels=labels, user=by, assignees=assignees
+            repo or self.repo,
+            title=title,
+            body=body,
+            labels=labels,
+            user=by,
+            assignees=assignees,
         )
         self._issues("opened", number, by, repo, drop)
         for name in labels:  # GitHub sends `labeled` for each label an issue is opened with
@@ -236,7 +263,12 @@ class World:
         return self._issues("closed", number, by, repo, drop)
 
     def reopen(
-        self, number: int, *, by: str = "alice", repo: str | None = None, drop: bool = False
+        self,
+        number: int,
+        *,
+        by: str = "alice",
+        repo: str | None = None,
+        drop: bool = False,
     ) -> Delivery:
         self.fake.reopen_issue(repo or self.repo, number, by=by)
         return self._issues("reopened", number, by, repo, drop)
@@ -249,7 +281,13 @@ class World:
         if path is None:
             path = self.tmp / "people" / login
             subprocess.run(
-                ["git", "clone", "--quiet", str(self.remotes.path(self.repo)), str(path)],
+                [
+                    "git",
+                    "clone",
+                    "--quiet",
+                    str(self.remotes.path(self.repo)),
+                    str(path),
+                ],
                 check=True,
                 capture_output=True,
             )
@@ -337,7 +375,14 @@ class World:
             git(bare, "update-ref", f"refs/pull/{number}/merge", merge)
         else:  # a conflicted pull request has no merge ref
             subprocess.run(
-                ["git", "-C", str(bare), "update-ref", "-d", f"refs/pull/{number}/merge"],
+                [
+                    "git",
+                    "-C",
+                    str(bare),
+                    "update-ref",
+                    "-d",
+                    f"refs/pull/{number}/merge",
+                ],
                 check=False,
             )
 
@@ -389,7 +434,11 @@ class World:
     # -- dispatches -----------------------------------------------------------------------------
 
     def dispatch(
-        self, workflow: str, inputs: Mapping[str, Any] | None = None, *, by: str = "alice"
+        self,
+        workflow: str,
+        inputs: Mapping[str, Any] | None = None,
+        *,
+        by: str = "alice",
     ) -> Delivery:
         """`by` runs `workflow` by hand (Run workflow), on main."""
         payload = payloads.workflow_dispatch_event(
@@ -436,11 +485,22 @@ class World:
 def forwarded(payload: dict[str, Any]) -> dict[str, Any]:
     """The README's forwarding recipe (its jq program) applied to an `issues` payload."""
     issue = payload["issue"]
-    kept = ("number", "title", "html_url", "state", "state_reason", "created_at", "updated_at")
+    kept = (
+        "number",
+        "title",
+        "html_url",
+        "state",
+        "state_reason",
+        "created_at",
+        "updated_at",
+    )
     return {
         "action": payload["action"],
         "repository": {"full_name": payload["repository"]["full_name"]},
-        "sender": {"login": payload["sender"]["login"], "type": payload["sender"]["type"]},
+        "sender": {
+            "login": payload["sender"]["login"],
+            "type": payload["sender"]["type"],
+        },
         "issue": {
             **{key: issue[key] for key in kept},
             "labels": [{"name": label["name"]} for label in issue["labels"]],

@@ -1,0 +1,58 @@
+"""The team-life soak (short variant): bursts, drops and a lost runner on the workflows.
+
+`make soak` plays a quarter for SEEDS seeds; here one seed plays the suite's two mornings (a
+Monday's bursts, a Wednesday's tax merge) and each invariant is its own test. The workflows
+before issue.yml broke two of them (a burst's pending runs cancelled an emergency's page; intake
+could not reach a private product repository); none may break again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from testbed.actions.soak import Figures, soak
+
+
+@pytest.fixture(scope="module")
+def figures(tmp_path_factory: pytest.TempPathFactory) -> Figures:
+    played = soak(Path(tmp_path_factory.mktemp("soak")), seeds=[1], short=True)
+    print(played.line())
+    return played
+
+
+def test_the_soak_plays_the_bursts_and_reports_one_line(figures: Figures) -> None:
+    assert figures.seeds == 1 and figures.emergencies >= 2 and figures.overhead >= 6
+    assert figures.runs > 50 and figures.chips_expected > 0
+    line = figures.line()
+    assert line.startswith("soak: seeds=1 events=") and "\n" not in line
+    for key in (
+        "runs",
+        "skipped",
+        "cancelled",
+        "emergencies",
+        "chips",
+        "doubled",
+        "acknowledged",
+    ):
+        assert f" {key}=" in line
+
+
+def test_every_emergency_is_paged_by_its_own_run(figures: Figures) -> None:
+    assert figures.emergencies_paged, figures.problems.get("emergency")
+
+
+def test_every_overhead_close_is_paid_once_by_the_next_sync(figures: Figures) -> None:
+    assert figures.closes_paid_once, figures.problems.get("chips")
+
+
+def test_no_chip_is_doubled(figures: Figures) -> None:
+    assert figures.no_chip_doubled, figures.problems.get("doubled")
+
+
+def test_every_overhead_issue_is_acknowledged(figures: Figures) -> None:
+    assert figures.overhead_acknowledged, figures.problems.get("acknowledged")
+
+
+def test_status_matches_the_ledger(figures: Figures) -> None:
+    assert figures.status_matches_ledger, figures.problems.get("status")
