@@ -270,11 +270,11 @@ jobs:
     runs-on: ubuntu-latest
     permissions: {}
     steps:
-      - uses: actions/create-github-app-token@d72941d797fd3113feb6b93fd0dec494b13a2547
+      - uses: actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f
 """
     world = actions(workflows={"x.yml": workflow})
     world.dispatch("x.yml")
-    with pytest.raises(UnknownAction, match="create-github-app-token"):
+    with pytest.raises(UnknownAction, match="upload-artifact"):
         world.runner.drain()
 
 
