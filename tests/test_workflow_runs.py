@@ -282,6 +282,8 @@ def test_rotation_check_previews_a_rotation_pull_request(
     check = succeeded(only(world.runner.runs_of("rotation-check")))
     assert check.event == "pull_request"
     assert check.summary.strip(), check.log
+    gate = succeeded(only(world.runner.runs_of("validate")))  # the data gate: rotations/ too
+    assert gate.delivery.payload["pull_request"]["head"]["ref"] == "volunteer"
 
 
 @pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
