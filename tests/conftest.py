@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 from ante.github import adapter
 from hypothesis import HealthCheck, settings
+from pytest_httpserver import HTTPServer
 from testbed.actions import World
 from testbed.fakegithub import DEFAULT_LAG, FIXTURE_TOKEN, FakeGitHub
 from testbed.gitbed import TeamRemote, make_team
+from testbed.receivers import Receivers
 
 # Speed is measured in benchmarks, not unit tests: on a busy 2-core runner, hypothesis's
 # deadline and "too slow" health check would fail tests for timing alone.
@@ -95,3 +97,9 @@ def actions(tmp_path: Path, github_fake: FakeGitHub) -> Callable[..., World]:
         return World(tmp_path / f"world-{next(made)}", github_fake, **options)
 
     return make
+
+
+@pytest.fixture
+def receivers(httpserver: HTTPServer) -> Receivers:
+    """Local PagerDuty, chat and Standard Webhooks receivers (tests/testbed/receivers.py)."""
+    return Receivers(httpserver)

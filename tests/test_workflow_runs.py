@@ -19,6 +19,7 @@ import pytest
 import yaml
 from testbed.actions import Run, World
 from testbed.actions.world import forwarded
+from testbed.receivers import Receivers
 
 ROOT = Path(__file__).resolve().parents[1]
 TAG = "<!-- ante:issue -->"
@@ -91,20 +92,118 @@ def test_events_that_concern_nothing_start_no_runner(
 
 
 SATURDAY_NIGHT = datetime(2026, 11, 21, 23, 30, tzinfo=UTC)  # alice captain, bob first-mate
+MONDAY_MORNING = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
+NIGHTS = """\
+description: Out-of-hours volunteers (six-month terms), one week at a time.
+roles: [volunteer]
+handoff: {weekday: wednesday, time: "10:00", timezone: Europe/London}
+emergency_label: null
+escalation: [mgr1, mgr2]
+escalate_after: {first_mate: 10, managers: 30}
+volunteers:
+  - {login: dave, from: 2026-11-01}
+"""
 
 
-def test_issue_pages_the_captain_out_of_hours(actions: Callable[..., World]) -> None:
-    world = actions(schedules=False, start=SATURDAY_NIGHT)
+@pytest.fixture
+def night_world(actions: Callable[..., World], receivers: Receivers) -> Callable[..., World]:
+    """The team with an out-of-hours volunteer rotation (dave), managers and every channel."""
+
+    def make(start: datetime) -> World:
+        world = actions(
+            schedules=False,
+            start=start - HOUR,
+            members=("alice", "bob", "carol", "dave"),
+            secrets=receivers.env(),
+        )
+        for login in ("mgr1", "mgr2"):
+            world.fake.add_user(login)
+        oncall = world.show("rotations/oncall.yaml") or ""
+        policy = world.show("ledger/policy.yaml") or ""
+        world.push(
+            {
+                "rotations/oncall.yaml": oncall.replace("escalation: [alice]", "escalation: [mgr1]")
+                + "\nout_of_hours: nights\n",
+                "rotations/nights.yaml": NIGHTS,
+                "ledger/policy.yaml": policy + "\n" + receivers.policy(backoff=0),
+            },
+            by="alice",
+            message="Out-of-hours volunteers, managers, channels",
+        )
+        world.runner.advance(until=start)
+        return world
+
+    return make
+
+
+def pages(world: World) -> dict[int, dict]:
+    entries = yaml.safe_load(world.show("ledger/pages/2026.yaml") or "pages: []")["pages"]
+    return {entry["number"]: entry for entry in entries}
+
+
+def test_a_night_nobody_answers_escalates_on_the_runner(
+    night_world: Callable[..., World], receivers: Receivers
+) -> None:
+    world = night_world(SATURDAY_NIGHT)
     opened = world.open_issue("Checkout is down", labels=["product-emergency"], by="carol")
     world.runner.drain()
     labeled = [d for d in world.runner.deliveries if d.payload.get("action") == "labeled"]
-    page = succeeded(only(only(labeled).runs))
-    assert page.name == "issue"
-    issue = world.fake.issue("o/r", opened)
-    assert issue.assignees == ["alice"]
+    runs = {run.name: succeeded(run) for run in only(labeled).runs}
+    assert sorted(runs) == ["escalate", "issue"]
+
+    page = pages(world)[opened]
+    assert page["out_of_hours"] is True and page["woken"] == ["dave", "bob", "mgr1", "mgr2"]
+    paged = page["paged_at"]
+    # the watcher checks once a minute: each step comes within a minute of its delay
+    first_mate = page["first_mate_at"] - paged
+    managers = page["managers_at"] - paged
+    assert timedelta(minutes=10) <= first_mate < timedelta(minutes=11), page
+    assert timedelta(minutes=30) <= managers < timedelta(minutes=31), page
+    assert world.fake.issue("o/r", opened).assignees == ["dave", "bob", "mgr1", "mgr2"]
+    (comment,) = [c.body for c in world.fake.comments("o/r", opened) if "ante:emergency" in c.body]
+    log = comment.split("Log:")[1]
+    assert [line.split(": ", 1)[1] for line in log.strip().splitlines()[:3]] == [
+        "paged @dave",
+        "no acknowledgement: paged the first-mate @bob",
+        "no acknowledgement: paged the managers @mgr1, @mgr2",
+    ]
+    assert [h["type"] for h in receivers.webhooks] == [
+        "ante.page",
+        "ante.escalate",
+        "ante.escalate",
+    ]
+    assert receivers.incidents == 1  # one PagerDuty alert for the whole night
+    # the watcher's job ended with the last step: it billed about half an hour, not three
+    watcher = runs["escalate"]
+    assert watcher.finished_at is not None
+    assert watcher.finished_at - paged < timedelta(minutes=33), watcher.finished_at
+
+
+def test_an_answer_on_the_issue_ends_the_watch(night_world: Callable[..., World]) -> None:
+    world = night_world(SATURDAY_NIGHT)
+    opened = world.open_issue("Checkout is down", labels=["product-emergency"], by="carol")
+    world.runner.advance(timedelta(minutes=4))
+    world.fake.add_comment("o/r", opened, "on it", user="dave")
+    world.runner.drain()
+    page = pages(world)[opened]
+    assert page["woken"] == ["dave"] and page["acknowledged_by"] == "dave", page
+    assert world.fake.issue("o/r", opened).assignees == ["dave"]
+    (watcher,) = world.runner.runs_of("escalate")
+    assert watcher.finished_at is not None
+    assert watcher.finished_at - SATURDAY_NIGHT < timedelta(minutes=7)
+
+
+def test_an_emergency_in_working_hours_pages_the_captain(
+    night_world: Callable[..., World],
+) -> None:
+    world = night_world(MONDAY_MORNING)
+    opened = world.open_issue("Checkout is down", labels=["product-emergency"], by="carol")
+    world.runner.advance(timedelta(minutes=3))
+    page = pages(world)[opened]
+    assert page["out_of_hours"] is False and page["woken"] == [page["captain"]], page
+    assert world.fake.issue("o/r", opened).assignees == [page["captain"]]
     comments = [c.body for c in world.fake.comments("o/r", opened)]
-    assert any("@bob: please back the captain up" in body for body in comments), page.log
-    assert "out_of_hours: true" in (world.show("ledger/pages/2026.yaml") or "")
+    assert any(f"@{page['first_mate']}: please back the captain up" in b for b in comments)
 
 
 def test_issue_acknowledges_a_new_overhead_issue(actions: Callable[..., World]) -> None:
@@ -119,7 +218,7 @@ def test_issue_acknowledges_a_new_overhead_issue(actions: Callable[..., World]) 
 def forwarded_close(world: World) -> tuple[int, list[Run]]:
     """bob closes an overhead:large issue of the private product repository (labelled by alice,
     who has triage rights there); the product repository forwards the event."""
-    world.fake.add_repo("o/product", private=True)
+    world.add_product("o/product")
     world.fake.set_permission("o/product", "alice", "triage")
     number = world.fake.add_issue(
         "o/product",

@@ -15,12 +15,13 @@ emergency instead of a runner every few minutes.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
-from ante import flags
+from ante import clock, flags
 from ante.context import Context
 from ante.errors import UsageError
 from ante.github import payloads
@@ -50,7 +51,9 @@ def add_parser(sub: flags.Subparsers) -> None:
 
 
 def _wall() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
+    """Read again at every check: the watch is the one command whose clock moves while it runs
+    (ANTE_NOW, when set, is read each time too)."""
+    return clock.now(None, os.environ)
 
 
 def run(opts: Options, ctx: Context) -> int:

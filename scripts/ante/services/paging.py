@@ -13,6 +13,7 @@ in `core/paging.py`, the channels in `notify/`.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -572,8 +573,11 @@ def watch(
     """Stay with one emergency until it is acknowledged, closed or fully escalated."""
     started = clock()
     reported: set[str] = set()
-    while clock() - started < limit:
+    checks = max(1, math.ceil(limit.total_seconds() / max(poll, 1.0)))  # a pinned clock ends too
+    for _ in range(checks):
         now = clock()
+        if now - started >= limit:
+            break
         ctx.now = now
         page = emergencies.find(
             emergencies.load_pages(ctx.repo, since=now - timedelta(days=2)), url

@@ -690,17 +690,44 @@ class Runner:
             )
         else:
             env = job.base_env() | contexts["env"] | self._env(step.env, contexts)
-            script = steps.string_value(bridge().evaluate(step.run, contexts))
+            source = steps.string_value(bridge().evaluate(step.run, contexts))
             if self._kill_armed in (ANY, job.run.workflow.name):
                 self.remotes.kill_after_push(job.name)
-            outcome = steps.run_script(
+            script = steps.Script(
                 job,
-                script,
+                source,
                 env,
                 steps.string_value(bridge().evaluate(step.working_directory, contexts)) or None,
             )
-            if outcome.killed:
-                self._kill_armed = None
+            self._follow(job, index, started, script)
+            return
+        self._step_done(job, index, started, outcome)
+
+    def _follow(self, job: JobRun, index: int, started: datetime, script: steps.Script) -> None:
+        """Run the step's process until it ends, or until it sleeps: then the clock moves on
+        (other jobs and events meanwhile) and the process is woken at the time it asked for."""
+        if job.status == "completed":  # cancelled while its step slept
+            script.kill()
+            return
+        event = script.wait()
+        if isinstance(event, float):
+            self.collect_pushes()  # what it pushed before sleeping is on GitHub already
+
+            def wake() -> None:
+                if job.status != "completed":
+                    script.wake(self.now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+                self._follow(job, index, started, script)
+
+            self._at(self.now + timedelta(seconds=event), wake)
+            return
+        if event.killed:
+            self._kill_armed = None
+        self._step_done(job, index, started, event)
+
+    def _step_done(
+        self, job: JobRun, index: int, started: datetime, outcome: steps.Outcome
+    ) -> None:
+        step = job.job.steps[index]
         conclusion = "success" if outcome.ok else "failure"
         job.outputs[step.id] = outcome.outputs
         job.outcomes[step.id] = conclusion

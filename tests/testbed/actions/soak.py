@@ -160,20 +160,10 @@ class Soak:
         self.seed, self.start, self.end = seed, start, start + timedelta(hours=hours)
         self.rng = random.Random(seed * 7919 + 17 + start.toordinal())
         self.world = World(tmp, fake, members=TEAM, seed=seed, start=start)
-        fake.add_repo(PRODUCT, private=True)
+        self.world.add_product(PRODUCT)
         for login in TEAM:
             fake.set_permission(PRODUCT, login, "write")
         self.world.install_app([TEAM_REPO, PRODUCT])
-        policy = self.world.show("ledger/policy.yaml") or ""
-        self.world.push(
-            {
-                "ledger/policy.yaml": policy.replace(
-                    "repositories: []", f"repositories: [{PRODUCT}]"
-                )
-            },
-            by="alice",
-            message="Overhead issues live in the product repository",
-        )
         self.product: list[int] = []  # overhead issues in the product repository
         self.team_issues: list[int] = []
         self.emergencies: list[Emergency] = []

@@ -17,11 +17,17 @@ action in a workflow is modelled on purpose, never silently skipped.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import select
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import tempfile
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,39 +252,95 @@ ACTIONS = {
 }
 
 
-def run_script(job: JobRun, script: str, env: dict[str, str], workdir: str | None) -> Outcome:
-    files = job.command_files()
-    path = job.temp / f"{uuid.uuid4()}.sh"
-    path.write_text(script, encoding="utf-8")
-    env = {**env, **{k: str(v) for k, v in files.items()}}
-    cwd = job.workspace / (workdir or "")
-    try:
-        proc = subprocess.run(
+class Script:
+    """A `run:` step's bash process. It runs in real time until it ends or an ante command in it
+    sleeps: `wait` then answers the seconds asked for, and the runner `wake`s it when its
+    simulated clock has moved on that far (other jobs run meanwhile)."""
+
+    def __init__(self, job: JobRun, script: str, env: dict[str, str], workdir: str | None) -> None:
+        self.job = job
+        self.files = job.command_files()
+        stem = job.temp / str(uuid.uuid4())
+        path = stem.with_suffix(".sh")
+        path.write_text(script, encoding="utf-8")
+        # a socket's path is short (108 bytes): in the temporary folder, not the job's
+        self.clock_path = os.path.join(tempfile.gettempdir(), f"ante-clock-{uuid.uuid4().hex}")
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(self.clock_path)
+        self.listener.listen(4)
+        env = {**env, **{k: str(v) for k, v in self.files.items()}}
+        env["ANTE_TESTBED_CLOCK"] = self.clock_path
+        self.out = stem.with_suffix(".out").open("w+", encoding="utf-8")
+        self.err = stem.with_suffix(".err").open("w+", encoding="utf-8")
+        self.proc = subprocess.Popen(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(path)],
-            cwd=cwd,
+            cwd=job.workspace / (workdir or ""),
             env=env,
-            capture_output=True,
+            stdout=self.out,
+            stderr=self.err,
             text=True,
-            check=False,
-            timeout=STEP_TIMEOUT,
             start_new_session=True,  # the step's processes form one group (a lost runner kills it)
         )
-    except subprocess.TimeoutExpired as exc:
-        return Outcome(
-            False,
-            f"{exc.stdout or ''}{exc.stderr or ''}\nstep hung for {STEP_TIMEOUT}s",
-        )
-    log = proc.stdout + proc.stderr
-    killed = proc.returncode == -9
-    if not killed and proc.returncode != 0:
-        log += f"\nError: Process completed with exit code {proc.returncode}."
-    job.read_command_files(files)
-    return Outcome(
-        proc.returncode == 0,
-        log,
-        killed=killed,
-        outputs=_outputs(files["GITHUB_OUTPUT"]),
-    )
+        self.exited = os.pidfd_open(self.proc.pid)
+        self.sleeper: socket.socket | None = None
+        self.deadline = time.monotonic() + STEP_TIMEOUT
+
+    def wait(self) -> float | Outcome:
+        """Seconds the step's command sleeps for, or the step's outcome once it has ended."""
+        while True:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                self.kill()
+                return self._outcome(hung=True)
+            ready, _, _ = select.select([self.exited, self.listener], [], [], left)
+            if self.listener in ready:
+                conn, _ = self.listener.accept()
+                asked = b""
+                while chunk := conn.recv(64):
+                    asked += chunk
+                self.sleeper = conn
+                return float(asked)
+            if self.exited in ready:
+                self.proc.wait()
+                return self._outcome()
+
+    def wake(self, now: str) -> None:
+        assert self.sleeper is not None
+        with self.sleeper:
+            self.sleeper.sendall(now.encode())
+        self.sleeper = None
+        self.deadline = time.monotonic() + STEP_TIMEOUT
+
+    def kill(self) -> None:
+        """The job was cancelled (or hung): its step's process group goes down."""
+        if self.sleeper is not None:
+            self.sleeper.close()  # the sleeper reads no answer and exits
+            self.sleeper = None
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        self._close()
+
+    def _close(self) -> None:
+        self.listener.close()
+        os.close(self.exited)
+        Path(self.clock_path).unlink(missing_ok=True)
+
+    def _outcome(self, *, hung: bool = False) -> Outcome:
+        self.out.seek(0)
+        self.err.seek(0)
+        log = self.out.read() + self.err.read()
+        self.out.close()
+        self.err.close()
+        if hung:
+            return Outcome(False, f"{log}\nstep hung for {STEP_TIMEOUT}s")
+        self._close()
+        code = self.proc.returncode
+        killed = code == -9
+        if not killed and code != 0:
+            log += f"\nError: Process completed with exit code {code}."
+        self.job.read_command_files(self.files)
+        return Outcome(code == 0, log, killed=killed, outputs=_outputs(self.files["GITHUB_OUTPUT"]))
 
 
 def _outputs(path: Path) -> dict[str, str]:

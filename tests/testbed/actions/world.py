@@ -145,6 +145,19 @@ class World:
         self.runner.secrets["ANTE_APP_PRIVATE_KEY"] = app.private_key
         return app
 
+    def add_product(self, repo: str, *, private: bool = True, by: str = "alice") -> None:
+        """A product repository whose overhead issues earn chips: created on GitHub and listed
+        under `repositories:` in the policy (the README's setup, step 2)."""
+        self.fake.add_repo(repo, private=private)
+        policy = self.show("ledger/policy.yaml") or ""
+        listed = "repositories: []"
+        assert listed in policy, "the policy already lists product repositories"
+        self.push(
+            {"ledger/policy.yaml": policy.replace(listed, f"repositories: [{repo}]")},
+            by=by,
+            message=f"Overhead issues also live in {repo}",
+        )
+
     def secret_token(self, name: str, identity: str, repos: Sequence[str]) -> Token:
         """A personal token stored as the Actions secret `name`."""
         token = self.tokens.personal(identity, repos, FULL_ACCESS)

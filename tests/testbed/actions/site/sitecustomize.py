@@ -36,3 +36,37 @@ class _Unthrottle(importlib.abc.MetaPathFinder):
 
 
 sys.meta_path.insert(0, _Unthrottle())
+
+
+# The job's clock is the runner's. `time.sleep` in an ante command asks the runner (the Unix
+# socket in ANTE_TESTBED_CLOCK) to wake it when the simulated clock has moved on by that much;
+# meanwhile the runner carries on with other jobs and events. The answer is the new time, which
+# becomes ANTE_NOW (ante reads the clock from there in the test bed). Without the variable (the
+# fork server itself, any other process) sleeping is real.
+def _install_clock() -> None:
+    import os
+    import socket
+    import time
+
+    real_sleep = time.sleep
+
+    def sleep(seconds: float) -> None:
+        path = os.environ.get("ANTE_TESTBED_CLOCK")
+        if not path or seconds <= 0:
+            real_sleep(max(seconds, 0))
+            return
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.connect(path)
+            conn.sendall(repr(float(seconds)).encode())
+            conn.shutdown(socket.SHUT_WR)
+            answer = b""
+            while chunk := conn.recv(64):
+                answer += chunk
+        if not answer:  # the runner cancelled the step while it slept
+            os._exit(143)
+        os.environ["ANTE_NOW"] = answer.decode()
+
+    time.sleep = sleep
+
+
+_install_clock()
