@@ -35,6 +35,17 @@ def ante_comments(world: World, number: int, repo: str = "o/r") -> list[str]:
     return [c.body for c in world.fake.comments(repo, number) if TAG in c.body]
 
 
+def git_diff_names(world: World, base: str, head: str) -> list[str]:
+    remote = world.remotes.path(world.repo)
+    out = subprocess.run(
+        ["git", "-C", str(remote), "diff", "--name-only", base, head],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.split()
+
+
 def only(runs: list[Run]) -> Run:
     assert len(runs) == 1, runs
     return runs[0]
@@ -204,6 +215,63 @@ def test_an_emergency_in_working_hours_pages_the_captain(
     assert world.fake.issue("o/r", opened).assignees == [page["captain"]]
     comments = [c.body for c in world.fake.comments("o/r", opened)]
     assert any(f"@{page['first_mate']}: please back the captain up" in b for b in comments)
+
+
+POSTMORTEM = """Post-mortem of #1.
+
+## What we changed, and what we will change
+
+- [ ] Add a runbook for the payment gateway @bob due 2026-11-25
+- [ ] Alert on checkout error rate (due: 2026-12-20)
+- [x] Rolled back the deploy
+"""
+
+
+def test_followup_opens_a_closed_post_mortems_actions_and_reopens_it(
+    actions: Callable[..., World],
+) -> None:
+    world = actions(schedules=False)
+    pm = world.fake.add_issue(
+        "o/r",
+        title="Post-mortem: Checkout is down",
+        body=POSTMORTEM,
+        labels=["postmortem"],
+        assignees=["alice"],
+        user="alice",
+    )
+    closed = world.close(pm, by="alice")
+    world.runner.drain()
+    succeeded(only([r for r in closed.runs if r.name == "followup"]))
+    made = [i for i in world.fake.issues("o/r") if "postmortem-action" in i.labels]
+    assert sorted(i.title for i in made) == [
+        "Post-mortem action: Add a runbook for the payment gateway",
+        "Post-mortem action: Alert on checkout error rate",
+    ]
+    assert world.fake.issue("o/r", pm).state == "open"  # its actions are not done
+    # ante's own writes (the reopen, the new issues: GITHUB_TOKEN's) started no other run
+    ran = [r for r in world.runner.runs_of("followup") if r.conclusion != "skipped"]
+    assert ran == [r for r in closed.runs if r.name == "followup"]
+
+
+def test_adjust_proposes_a_correction_as_a_pull_request(actions: Callable[..., World]) -> None:
+    world = actions(schedules=False)
+    main_before = world.remotes.show(world.repo, "ledger/journal/2026", "main")
+    reason = "Paid twice for #12 $(touch pwned) `id`"  # text stays text, never a command
+    run = only(
+        world.dispatch("adjust.yml", {"member": "bob", "chips": "-1", "reason": reason}).runs
+    )
+    world.runner.drain()
+    assert succeeded(run).name == "adjust"
+    (pull,) = world.fake.pulls("o/r")
+    assert pull.pull is not None and pull.pull.head.startswith("ante/adjust/")
+    assert world.remotes.show(world.repo, "ledger/journal/2026", "main") == main_before
+    changed = git_diff_names(world, "main", pull.pull.head)
+    (name,) = changed
+    assert name.startswith("ledger/journal/2026/adjust-"), changed
+    (entry,) = yaml.safe_load(world.show(name, pull.pull.head) or "")["entries"]
+    assert (entry["member"], entry["delta"]) == ("bob", -1) and entry["reason"] == reason, entry
+    workspace = world.runner.root
+    assert not list(workspace.rglob("pwned"))
 
 
 def test_issue_acknowledges_a_new_overhead_issue(actions: Callable[..., World]) -> None:
@@ -434,4 +502,4 @@ def test_every_workflow_is_exercised_here() -> None:
     text = Path(__file__).read_text(encoding="utf-8")
     for path in sorted((ROOT / ".github/workflows").glob("*.yml")):
         name = yaml.safe_load(path.read_text())["name"]
-        assert f'runs_of("{name}")' in text or f'r.name == "{name}"' in text, name
+        assert f'runs_of("{name}")' in text or f'.name == "{name}"' in text, name
