@@ -33,7 +33,7 @@ lint: install
 	$(BIN)/actionlint .github/workflows/*.yml
 
 unit: install
-	$(BIN)/pytest -q -n 2 --ignore=tests/benchmarks
+	$(BIN)/pytest -q -n 2 --dist loadgroup --ignore=tests/benchmarks
 
 # Side by side: the linters' cold start (mypy's above all) hides behind the unit tests.
 test: install

@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from testbed.actions.soak import Figures, soak
 
+# One worker plays the soak once for all its tests (`make unit` runs `--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("soak")
+
 
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory: pytest.TempPathFactory) -> Figures:

@@ -19,6 +19,7 @@ import pytest
 import yaml
 from testbed.actions import Run, World
 from testbed.actions.world import forwarded
+from testbed.fakegithub import remote as fakeremote
 from testbed.receivers import Receivers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -274,6 +275,59 @@ def test_adjust_proposes_a_correction_as_a_pull_request(actions: Callable[..., W
     assert not list(workspace.rglob("pwned"))
 
 
+OLD_WORKFLOWS = ROOT / "tests/fixtures/team-0.1.0/.github/workflows"  # one `ante-ledger` group
+
+
+def old_workflows(world_like: World) -> dict[str, str]:
+    """0.1.0's workflows, set up as today's are (the same ante; only concurrency differs)."""
+    today = world_like.show(".github/workflows/issue.yml") or ""
+    setup = re.search(r"uses: (\S+/setup-ante@\S+)", today)
+    assert setup is not None
+    return {
+        path.name: path.read_text().replace("./.github/actions/setup-ante", setup.group(1))
+        for path in OLD_WORKFLOWS.glob("*.yml")
+    }
+
+
+def label_burst(world: World) -> int:
+    """20 label changes in a minute on five overhead issues, an emergency opened among them."""
+    issues = [
+        world.fake.add_issue("o/r", title=f"Chore {k}", assignees=["bob"], user="bob")
+        for k in range(5)
+    ]
+    emergency = 0
+    for k in range(20):
+        if k == 10:
+            emergency = world.open_issue(
+                "Checkout is down", labels=["product-emergency"], by="carol"
+            )
+        name = "overhead" if k % 2 == 0 else "customer"
+        world.label(issues[k % 5], name, by="alice")
+        world.runner.advance(timedelta(seconds=3))
+    world.runner.drain()
+    return emergency
+
+
+def paged(world: World, number: int) -> bool:
+    return number in pages(world) and bool(world.fake.issue("o/r", number).assignees)
+
+
+def test_a_burst_cancels_the_old_workflows_page_and_loses_nothing_with_todays(
+    actions: Callable[..., World],
+) -> None:
+    today = actions(schedules=False)
+    emergency = label_burst(today)
+    assert paged(today, emergency)
+    assert not [r for r in today.runner.runs if r.conclusion == "cancelled"]
+
+    old = actions(schedules=False, workflows=old_workflows(today))
+    emergency = label_burst(old)
+    cancelled = [r for r in old.runner.runs if r.conclusion == "cancelled"]
+    assert cancelled, "the old workflows' one group cancels pending runs in a burst"
+    assert not paged(old, emergency), "the old workflows lost this page"
+    assert any(r.name == "emergency" for r in cancelled)
+
+
 def test_issue_acknowledges_a_new_overhead_issue(actions: Callable[..., World]) -> None:
     world = actions(schedules=False)
     number = world.open_issue("Upgrade the CI image", labels=["overhead"], by="carol")
@@ -326,6 +380,47 @@ def test_without_the_app_a_private_product_repository_is_out_of_reach(
     assert run.conclusion == "failure"
     assert "ANTE_APP_CLIENT_ID" in run.log  # the error names the credential to set up
     assert ante_comments(world, number, "o/product") == []
+
+
+def close_overhead(world: World) -> tuple[int, Run]:
+    number = world.open_issue("Rotate the signing key", labels=["overhead"], assignees=["alice"])
+    world.runner.drain()
+    closed = world.close(number, by="alice")
+    world.runner.drain()
+    return number, only([r for r in closed.runs if r.name == "issue"])
+
+
+def test_a_ruleset_without_the_apps_bypass_stops_at_the_first_push_saying_what_to_add(
+    actions: Callable[..., World],
+) -> None:
+    world = actions(schedules=False)
+    world.install_app(["o/r"])
+    world.remotes.protect("o/r", rule="ruleset")
+    before = world.remotes.head("o/r")
+    _, run = close_overhead(world)
+    assert run.conclusion == "failure"
+    assert "GH013" in run.log and "Bypass list" in run.log, run.log
+    assert "Traceback" not in run.log
+    assert world.remotes.head("o/r") == before  # nothing landed
+    # one refused push per run that tried: recognised at once, never retried
+    refused = [p for p in fakeremote.pushes(world.remotes.path("o/r")) if not p.accepted]
+    tried = [r for r in world.runner.runs if r.conclusion == "failure"]
+    assert len(refused) == len(tried) >= 1, (refused, tried)
+
+
+def test_a_ruleset_with_the_app_on_its_bypass_list_takes_ante_s_writes(
+    actions: Callable[..., World],
+) -> None:
+    world = actions(schedules=False)
+    world.install_app(["o/r"])
+    world.remotes.protect("o/r", rule="ruleset", bypass=["ante-app[bot]"])
+    number, run = close_overhead(world)
+    succeeded(run)
+    url = f"https://github.com/o/r/issues/{number}"
+    assert [(e["member"], e["delta"]) for e in journal(world) if e["ref"] == url] == [("alice", 1)]
+    # people still cannot push to main: the ruleset holds for them
+    with pytest.raises(RuntimeError, match="GH013"):
+        world.push({"notes.md": "hello"}, by="bob")
 
 
 def test_tax_opens_its_pull_request_and_merging_it_rerenders_status(

@@ -4,7 +4,8 @@ Order: an emergency first (paging is the urgent part), then the sweep for open e
 event never came (one list request per repository), then the chips (award), then the reporter's
 acknowledgement or resolution (intake). Each part is idempotent and reconciles the issue's
 current state, so a run that waited in its issue's queue, or replaced one GitHub cancelled,
-loses nothing. A part that fails does not stop the others; the run then exits 1 naming it.
+loses nothing. A part that fails does not stop the others (except a push refused by branch
+protection or a ruleset: every later push would be refused too); the run then exits 1 naming it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from ante.context import Context
 from ante.errors import AnteError
+from ante.files.gitrepo import ProtectedBranchError
 from ante.github import payloads
 from ante.services import award, emergency, intake
 
@@ -38,9 +40,14 @@ def handle(ctx: Context, path: Path, *, push: bool) -> int:
 
 def _all(ctx: Context, parts: list[tuple[str, Callable[[], int]]]) -> int:
     failures: list[str] = []
-    for name, part in parts:
+    for index, (name, part) in enumerate(parts):
         try:
             part()
+        except ProtectedBranchError as exc:  # every later push would meet the same rule
+            failures.append(f"{name}: {exc}")
+            left = ", ".join(later for later, _ in parts[index + 1 :])
+            ctx.warn(f"ante issue: {name} failed: {exc}" + (f"; not tried: {left}" if left else ""))
+            break
         except AnteError as exc:
             failures.append(f"{name}: {exc}")
             ctx.warn(f"ante issue: {name} failed: {exc}")

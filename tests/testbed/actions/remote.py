@@ -7,7 +7,8 @@ TESTBED_TOKEN for the receiving side); without it a push has no credentials and 
 repository, a token without `contents: write`); `post-receive` logs every accepted push with the
 token that made it, so the runner can raise the `push` event (or not: GITHUB_TOKEN's pushes start
 no workflow runs), and can kill the job that pushed right after the push landed (a runner lost
-mid-push).
+mid-push). Branch protection and rulesets are the fake GitHub's (`testbed.fakegithub.remote`),
+run by the pre-receive hook with the token's identity as the pusher.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ import json
 import shlex
 import subprocess
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from testbed.fakegithub import remote as fakeremote
 
 from .tokens import Token
 
@@ -46,7 +50,16 @@ if {name!r} == "pre-receive":
         if ref.startswith("refs/pull/"):
             print(f"! [remote rejected] {{ref}} (deny updating a hidden ref)")
             sys.exit(1)
-    sys.exit(0)
+    # branch protection and rulesets: the fake GitHub's own rules, with the token's identity
+    import subprocess
+    rules = subprocess.run(
+        [str(Path.cwd() / "hooks" / "github-rules")],
+        input="".join(" ".join(u) + "\n" for u in updates),
+        env=dict(os.environ, FAKEGITHUB_PUSHER=token["identity"]),
+        text=True,
+        check=False,
+    )
+    sys.exit(rules.returncode)
 record = {{"repo": REPO, "token": token_value, "job": os.environ.get("TESTBED_JOB"),
           "updates": updates}}
 with open(ROOT / "pushes.jsonl", "a", encoding="utf-8") as log:
@@ -78,6 +91,9 @@ class Push:
     ref: str
 
 
+MERGE_IDENTITY = "web-flow"  # who pushes a merge made with the merge button
+
+
 class Remotes:
     """Bare repositories under `root`, named like their GitHub repositories."""
 
@@ -97,6 +113,8 @@ class Remotes:
         git(self.root, "init", "--quiet", "--bare", "-b", "main", str(bare))
         if source is not None:
             git(source, "push", "--quiet", str(bare), "--all")
+        fakeremote.install(bare)  # GitHub's rules (protection, rulesets), run by our pre-receive
+        (bare / "hooks" / "pre-receive").rename(bare / "hooks" / "github-rules")
         for name in ("pre-receive", "post-receive"):
             hook = bare / "hooks" / name
             hook.write_text(
@@ -104,6 +122,14 @@ class Remotes:
             )
             hook.chmod(0o755)
         return bare
+
+    def protect(self, full_name: str, *, rule: str = "ruleset", bypass: Iterable[str] = ()) -> None:
+        """Protect `main` as GitHub does (`rule`: "branch" for GH006, "ruleset" for GH013); the
+        identities in `bypass` (e.g. the App, "ante-app[bot]") may still push."""
+        # A pull request merged on GitHub satisfies the rule: its merge commit is pushed by
+        # GitHub's own identity (web-flow), which the test bed's merges use.
+        allowed = [*bypass, MERGE_IDENTITY]
+        fakeremote.protect(self.path(full_name), rule=rule, bypass=allowed, repo=full_name)
 
     def head(self, full_name: str, ref: str = "refs/heads/main") -> str | None:
         proc = subprocess.run(

@@ -155,7 +155,14 @@ class Soak:
     """One seed of team life; `run()` plays it, `figures()` reads what came of it."""
 
     def __init__(
-        self, tmp: Path, fake: FakeGitHub, *, seed: int, start: datetime, hours: float
+        self,
+        tmp: Path,
+        fake: FakeGitHub,
+        *,
+        seed: int,
+        start: datetime,
+        hours: float,
+        protected: bool = False,
     ) -> None:
         self.seed, self.start, self.end = seed, start, start + timedelta(hours=hours)
         self.rng = random.Random(seed * 7919 + 17 + start.toordinal())
@@ -164,6 +171,8 @@ class Soak:
         for login in TEAM:
             fake.set_permission(PRODUCT, login, "write")
         self.world.install_app([TEAM_REPO, PRODUCT])
+        if protected:  # the README's step 4: a ruleset on main, the App on its bypass list
+            self.world.remotes.protect(TEAM_REPO, rule="ruleset", bypass=["ante-app[bot]"])
         self.product: list[int] = []  # overhead issues in the product repository
         self.team_issues: list[int] = []
         self.emergencies: list[Emergency] = []
@@ -450,7 +459,8 @@ class Soak:
     def _status_balances(self) -> dict[str, int]:
         text = self.world.show("STATUS.md") or ""
         section = text.split("## Chip balances", 1)[-1].split("\n## ", 1)[0]
-        rows = re.findall(r"\| \[([\w-]+)\]\([^)]*\) \| \**(-?\d+)\**", section)
+        # | avatar | [login](profile) | [chips](statement) or **chips** | last 4 weeks |
+        rows = re.findall(r"\| \[([\w-]+)\]\([^)]*\) \| \[?\**(-?\d+)", section)
         return {login: int(chips) for login, chips in rows}
 
     def _ledger_balances(self) -> dict[str, int]:
@@ -475,6 +485,12 @@ class Soak:
         )
 
 
+def protected(seed: int) -> bool:
+    """Even seeds play the variant whose `main` is protected by a ruleset (the App bypasses it);
+    in every seed the product repository is private."""
+    return seed % 2 == 0
+
+
 def soak(tmp: Path, *, seeds: Iterable[int], days: int = QUARTER, short: bool = False) -> Figures:
     """Play each seed (on its own fake GitHub) and add up the figures: a quarter from a Monday
     morning, or with `short` the suite's two mornings."""
@@ -484,7 +500,14 @@ def soak(tmp: Path, *, seeds: Iterable[int], days: int = QUARTER, short: bool = 
         one_seed = Figures(seeds=1)
         for k, (start, hours) in enumerate(windows):
             with FakeGitHub() as fake:
-                one = Soak(tmp / f"seed-{seed}-{k}", fake, seed=seed, start=start, hours=hours)
+                one = Soak(
+                    tmp / f"seed-{seed}-{k}",
+                    fake,
+                    seed=seed,
+                    start=start,
+                    hours=hours,
+                    protected=protected(seed),
+                )
                 one.run()
                 figures = one.figures()
                 figures.seeds = 0

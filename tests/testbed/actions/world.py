@@ -22,7 +22,7 @@ from testbed.ante import run_ante
 from testbed.fakegithub import FakeGitHub, Token
 
 from . import steps
-from .remote import Remotes, git
+from .remote import MERGE_IDENTITY, Remotes, git
 from .runner import Delivery, Durations, Runner
 from .tokens import TokenBook
 
@@ -428,7 +428,7 @@ class World:
         issue = self.fake.issue(self.repo, number)
         assert issue.pull is not None and issue.state == "open", f"#{number} is not open"
         self._pull_refs(number, issue.pull.head)
-        path = self.clone(by)
+        path = self.clone(MERGE_IDENTITY)  # the merge button: GitHub pushes the merge commit
         git(path, "fetch", "--quiet", "origin", issue.pull.head)
         git(
             path,
