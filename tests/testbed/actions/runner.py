@@ -15,6 +15,9 @@ and repository_dispatch); a workflow-level concurrency group is entered when the
 before any job's `if:` is evaluated (so a run whose jobs are all skipped still takes its place);
 a job-level group only by a job whose `if:` held; a pending run's checkout is the commit of its
 event, however long it waited.
+
+Over 300 lines on purpose: the event loop, runs, jobs and steps share one clock and one queue;
+split apart, every piece would pass the heap and the random generator around.
 """
 
 from __future__ import annotations

@@ -22,6 +22,9 @@ the invariants are read from GitHub's state and the ledger on main:
   state is worth), and no chip doubled;
 - every overhead issue acknowledged (ante's one comment on it);
 - STATUS.md's balances are the ledger's.
+
+Over 300 lines on purpose: the scenario's plan and the invariants read the same state (the
+issues it opened, the deliveries it dropped); one module keeps them in step.
 """
 
 from __future__ import annotations

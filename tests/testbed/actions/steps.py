@@ -13,6 +13,9 @@ action in a workflow is modelled on purpose, never silently skipped.
 - `run:`: `bash --noprofile --norc -eo pipefail {0}` (Actions' default shell) in the workspace,
   with the environment Actions sets; GITHUB_ENV, GITHUB_PATH, GITHUB_OUTPUT and
   GITHUB_STEP_SUMMARY are read back after the step.
+
+Over 300 lines on purpose: each modelled action is short, and they share the job's workspace,
+tokens and command files.
 """
 
 from __future__ import annotations

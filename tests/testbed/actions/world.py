@@ -6,6 +6,9 @@ actions change the fake as GitHub would (at the runner's time) and deliver the m
 event, built from GitHub's examples and validated against its schema; `drop=True` loses the
 delivery (the change still happened). Their pushes carry a personal token, so they start
 workflow runs; the workflows' own pushes and writes carry GITHUB_TOKEN, so they start none.
+
+Over 300 lines on purpose: the one façade tests use (people's actions on the fake GitHub, its
+git remote and the runner), many small methods that each deliver the event GitHub would send.
 """
 
 from __future__ import annotations
