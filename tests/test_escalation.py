@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from ante.files import emergencies
-from pytest_httpserver import HTTPServer
 from testbed.ante import run_ante
 from testbed.fakegithub import FakeGitHub
 from testbed.gitbed import TeamRemote, git
@@ -30,11 +29,6 @@ escalate_after: {first_mate: 10, managers: 30}
 volunteers:
   - {login: dave, from: 2026-11-01}
 """
-
-
-@pytest.fixture
-def receivers(httpserver: HTTPServer) -> Receivers:
-    return Receivers(httpserver)
 
 
 @pytest.fixture

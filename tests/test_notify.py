@@ -8,12 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from ante.core.notify import Notice, NotifyPolicy
 from ante.files import emergencies
 from ante.notify.channels import channels
 from ante.notify.deliver import deliver, report
-from pytest_httpserver import HTTPServer
 from testbed.ante import run_ante
 from testbed.fakegithub import FakeGitHub
 from testbed.gitbed import TeamRemote, git
@@ -21,11 +19,6 @@ from testbed.payloads import event_env, issues_event
 from testbed.receivers import Receivers
 
 OPENED = "2026-11-21T23:30:00Z"  # Saturday night: alice is captain, bob first-mate
-
-
-@pytest.fixture
-def receivers(httpserver: HTTPServer) -> Receivers:
-    return Receivers(httpserver)
 
 
 def with_notify(team: TeamRemote, receivers: Receivers, **kw: float) -> None:

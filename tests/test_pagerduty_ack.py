@@ -17,7 +17,6 @@ from ante.files import emergencies
 from ante.notify.channels import channels
 from ante.notify.deliver import deliver
 from ante.notify.incidents import LookupFailed, find
-from pytest_httpserver import HTTPServer
 from testbed.ante import run_ante
 from testbed.fakegithub import FakeGitHub
 from testbed.gitbed import TeamRemote, git
@@ -41,11 +40,6 @@ ISSUE = "https://github.com/o/r/issues/{}"
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-
-
-@pytest.fixture
-def receivers(httpserver: HTTPServer) -> Receivers:
-    return Receivers(httpserver)
 
 
 @pytest.fixture

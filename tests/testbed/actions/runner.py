@@ -410,15 +410,18 @@ class Runner:
             self._workflows[key] = found
         return self._workflows[key]
 
-    def collect_pushes(self, *, drop: bool = False) -> list[Delivery]:
-        """Raise the `push` events of every push accepted since the last call."""
-        return [self._pushed(push, drop) for push in self.remotes.pushes()]
+    def collect_pushes(self, *, drop: bool = False, actor: str | None = None) -> list[Delivery]:
+        """Raise the `push` events of every push accepted since the last call (`actor`: whose
+        they are when not the token's, e.g. who pressed the merge button)."""
+        return [self._pushed(push, drop, actor) for push in self.remotes.pushes()]
 
-    def _pushed(self, push: Push, drop: bool) -> Delivery:
+    def _pushed(self, push: Push, drop: bool, actor: str | None) -> Delivery:
         token = self.tokens.get(push.token)
-        identity = token.identity if token else "unknown"
+        identity = actor or (token.identity if token else "unknown")
         bot = identity.endswith("[bot]")
         payload = events.push_payload(self.remotes, push, identity, bot=bot)
+        if actor is not None:  # a person's doing (the merge button), not the token's
+            return self.deliver("push", payload, repo=push.repo, drop=drop)
         return self.deliver("push", payload, repo=push.repo, token=token, drop=drop)
 
     # -- schedules ------------------------------------------------------------------------------

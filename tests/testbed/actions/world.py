@@ -445,7 +445,7 @@ class World:
         git(path, "push", "--quiet", "origin", "HEAD:refs/heads/main")
         self.fake.merge_pull(self.repo, number, by=by)
         self._pull_event("closed", number, by, drop)
-        self.runner.collect_pushes(drop=drop)
+        self.runner.collect_pushes(drop=drop, actor=by)
 
     # -- dispatches -----------------------------------------------------------------------------
 
