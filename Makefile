@@ -40,13 +40,15 @@ test: install
 	$(MAKE) --no-print-directory -j2 --output-sync=target lint unit
 
 SEEDS ?= 5
+DAYS ?= 91
 
 bench: install
 	SEEDS=$(SEEDS) $(BIN)/pytest -q -s tests/benchmarks -p no:randomly
 
-# Team life on the test bed's Actions: a quarter per seed (SEEDS=5); ends with one line of figures.
+# Team life on the test bed's Actions: a quarter per seed (SEEDS=5, DAYS=91); one line per seed on
+# the way, and the last line is the figures of all seeds.
 soak: install
-	PYTHONPATH=tests $(BIN)/python -m testbed.actions.soak --seeds $(SEEDS)
+	PYTHONPATH=tests $(BIN)/python -m testbed.actions.soak --seeds $(SEEDS) --days $(DAYS)
 
 # docs/status.png for the README: STATUS.md through cmarkgfm and headless Chromium (a dev tool).
 screenshot: install

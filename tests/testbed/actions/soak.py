@@ -32,6 +32,7 @@ from __future__ import annotations
 import random
 import re
 import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -494,7 +495,14 @@ def protected(seed: int) -> bool:
     return seed % 2 == 0
 
 
-def soak(tmp: Path, *, seeds: Iterable[int], days: int = QUARTER, short: bool = False) -> Figures:
+def soak(
+    tmp: Path,
+    *,
+    seeds: Iterable[int],
+    days: int = QUARTER,
+    short: bool = False,
+    progress: bool = False,
+) -> Figures:
     """Play each seed (on its own fake GitHub) and add up the figures: a quarter from a Monday
     morning, or with `short` the suite's two mornings."""
     windows = SHORT if short else ((MONDAY.replace(hour=6), days * 24.0),)
@@ -519,6 +527,9 @@ def soak(tmp: Path, *, seeds: Iterable[int], days: int = QUARTER, short: bool = 
                     raise AssertionError(f"GitHub contract violations: {fake.violations[:5]}")
         one_seed.status_matches = int(one_seed.status_matches == len(windows))
         total = total + one_seed
+        if progress:
+            variant = "protected main" if protected(seed) else "open main"
+            print(f"seed {seed} ({variant}): {one_seed.line()}", file=sys.stderr, flush=True)
     return total
 
 
@@ -533,7 +544,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--short", action="store_true", help="the suite's two mornings instead")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="ante-soak-") as tmp:
-        figures = soak(Path(tmp), seeds=range(1, args.seeds + 1), days=args.days, short=args.short)
+        figures = soak(
+            Path(tmp),
+            seeds=range(1, args.seeds + 1),
+            days=args.days,
+            short=args.short,
+            progress=True,
+        )
     for name, items in sorted(figures.problems.items()):
         print(f"{name}: {len(items)}, e.g. {'; '.join(items[:3])}")
     print(figures.line())
