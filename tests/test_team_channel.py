@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 from ante.core.reminders import due
 from ante.core.schedule import Shift
 from pytest_httpserver import HTTPServer
@@ -151,3 +152,24 @@ def test_the_weekly_summary_reaches_the_channel_once_with_pages_and_overdue_acti
     assert f"/issues/{runbook.number}): due 2026-11-22, @bob" in overdue
     assert "Add a runbook for the \\<b\\>payment\\</b\\> gateway" in overdue  # escaped
     assert "<b>" not in overdue and "Alert on checkout" not in overdue  # not due yet
+
+
+def test_without_channels_tomorrow_s_starters_are_mentioned_on_the_handoff_issue(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict[str, str]
+) -> None:
+    for login in ("alice", "bob", "carol"):
+        github_fake.add_user(login)
+    ante(team, github_env, "2026-11-25T10:05:00Z", "handoff", "--push")
+    [issue] = [i for i in github_fake.issues("o/r") if "on-call-handoff" in i.labels]
+    published = yaml.safe_load(team.show("ledger/schedule/oncall.yaml"))["shifts"]
+    nextweek = next(s for s in published if s["start"] == at("2026-12-02T10:00:00Z"))["roles"]
+
+    for now in ("2026-12-01T11:00:00Z", "2026-12-01T19:00:00Z"):  # sync runs twice that day
+        result = ante(team, github_env, now, "remind", "--push")
+    assert "no channel under notify:" in result.out
+    said = [c.body for c in github_fake.comments("o/r", issue.number) if "ante:reminder" in c.body]
+    assert len(said) == 1  # one comment, kept as it is
+    assert "**Tomorrow's handoff**" in said[0]
+    assert f"- @{nextweek['captain']} is Captain On-Call (oncall), Wed 02 Dec 10:00" in said[0]
+    assert f"- @{nextweek['first-mate']} is First-mate Firefighter (oncall)" in said[0]
+    assert nextweek["captain"] != nextweek["first-mate"]

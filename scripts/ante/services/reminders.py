@@ -1,9 +1,13 @@
-"""Reminders (`ante remind`, hourly with sync): the day before a shift starts and at its
-handoff, each person is told in the team's channels; each reminder once, late runs catch up."""
+"""Reminders (`ante remind`, with sync): the day before a shift starts and at its handoff, each
+person is told in the team's channels; each reminder once, late runs catch up.
+
+On GitHub too, with or without channels: the day before a handoff, ante's one comment on the
+rotation's open handoff issue mentions whoever starts a shift tomorrow (GitHub notifies them).
+At the handoff itself the new week's issue names them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ante.context import Context
 from ante.core import reminders
@@ -43,8 +47,39 @@ def notices(ctx: Context) -> list[Notice]:
     return out
 
 
+HANDOFF_LABEL = "on-call-handoff"
+
+
+def tell_on_github(ctx: Context, found: list[Notice]) -> None:
+    """Tomorrow's starters, mentioned in one comment on each rotation's open handoff issue."""
+    eves: dict[tuple[str, datetime], list[Notice]] = {}
+    for notice in found:
+        if notice.details.get("when") == "eve":
+            eves.setdefault((notice.details["rotation"], notice.at), []).append(notice)
+    gh, repo = ctx.github, ctx.settings.repository
+    if not eves:
+        return
+    if gh is None or not repo:
+        ctx.say("would mention tomorrow's starters on the handoff issue (no GITHUB_TOKEN)")
+        return
+    issues = gh.list_issues(repo, state="open", labels=[HANDOFF_LABEL], sort="created")
+    for (rotation, start), items in eves.items():
+        tag = f"<!-- ante:handoff {rotation} "
+        mine = [i for i in issues if gh.is_mine(i.author) and tag in i.body]
+        if not mine:
+            ctx.say(f"{rotation}: no open handoff issue to mention tomorrow's starters on")
+            continue
+        lines = ["**Tomorrow's handoff**: your shift starts then.", ""]
+        lines += [f"- {n.text.removeprefix('⏰ Tomorrow: ')}" for n in items]
+        marker = f"reminder {rotation} {start:%Y%m%dT%H%MZ}"
+        gh.upsert_comment(repo, mine[-1].number, marker, "\n".join(lines))
+        names = ", ".join("@" + p for n in items for p in n.people)
+        ctx.say(f"{rotation}: mentioned {names} on #{mine[-1].number}")
+
+
 def run(ctx: Context, *, push: bool) -> int:
     found = notices(ctx)
+    tell_on_github(ctx, found)
     if not paging.policy(ctx).configured:
         ctx.say(f"{len(found)} reminder(s) due, but no channel under notify: in the policy")
         return 0
