@@ -365,3 +365,18 @@ def test_the_newest_incident_after_the_page_decides() -> None:
     assert handled is not None and (handled.at, handled.by) == (at("2026-11-21T23:35:00Z"), "A")
     other = Incident("snoozed", at(OPENED))  # a status PagerDuty may add: not an answer
     assert handled_in_pagerduty([other], at(OPENED)) is None
+
+
+def test_a_pasted_api_key_is_refused_without_being_repeated(team: TeamRemote) -> None:
+    key = "y_NbAkKc66ryYTWUXYEu"  # the shape of a REST API key
+    policy = team.workdir / "ledger" / "policy.yaml"
+    policy.write_text(
+        policy.read_text()
+        + "\nnotify:\n  pagerduty:\n    routing_key: PAGERDUTY_ROUTING_KEY\n"
+        + f"    api_key: {key}\n"
+    )
+    for command in (["validate"], ["escalate"]):  # what validate refuses, every command does
+        result = run_ante(["--repo", str(team.workdir), *command])
+        assert result.code == 1, command
+        assert "ledger/policy.yaml:" in result.err and "name the secret" in result.err
+        assert key not in result.out + result.err

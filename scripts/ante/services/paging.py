@@ -535,6 +535,7 @@ def check(
 
 def sweep(ctx: Context, *, push: bool) -> int:
     """Every open page, once; the number of pages that changed."""
+    policy(ctx)  # a bad `notify:` stops the check even with no page open (as validate would)
     changed = 0
     for page in open_pages(ctx):
         outcome = check(ctx, page, push=push)
@@ -571,6 +572,7 @@ def watch(
     limit: timedelta = timedelta(hours=3),
 ) -> Page | None:
     """Stay with one emergency until it is acknowledged, closed or fully escalated."""
+    policy(ctx)  # a bad `notify:` stops the watcher at once, not at its first page
     started = clock()
     reported: set[str] = set()
     checks = max(1, math.ceil(limit.total_seconds() / max(poll, 1.0)))  # a pinned clock ends too
