@@ -238,6 +238,29 @@ def test_nobody_on_call_pages_the_managers_never_nobody(
     assert page_of(night_team, number).woken == ["bob", "mgr1", "mgr2"]
 
 
+def test_with_nobody_on_call_the_first_mate_s_answer_stops_the_escalation(
+    night_team: TeamRemote,
+    github_fake: FakeGitHub,
+    github_env: dict[str, str],
+    receivers: Receivers,
+    tmp_path: Path,
+) -> None:
+    """The first page went to the first-mate (the volunteer is away): their answer counts."""
+    nights = night_team.workdir / "rotations" / "nights.yaml"
+    away = "{login: dave, from: 2026-11-01, unavailable: [{from: 2026-11-20, to: 2026-11-30}]}"
+    nights.write_text(nights.read_text().replace("{login: dave, from: 2026-11-01}", away))
+    git(night_team.workdir, "commit", "-qam", "dave away")
+    git(night_team.workdir, "push", "-q", "origin", "main")
+    env = {**github_env, **receivers.env()}
+    number = emergency(night_team, github_fake, env, tmp_path, "2026-11-21T23:30:00Z")
+    github_fake.now = at("2026-11-21T23:33:00Z")
+    github_fake.add_comment("o/r", number, "on it", user="bob")
+    ante(night_team, env, "2026-11-22T00:05:00Z", "escalate", "--push")  # past the managers' 30
+    page = page_of(night_team, number)
+    assert page.acknowledged_by == "bob" and page.managers_at is None
+    assert page.woken == ["bob"] and github_fake.issue("o/r", number).assignees == ["bob"]
+
+
 def test_the_watcher_stays_until_fully_escalated_at_the_configured_delays(
     night_team: TeamRemote,
     github_fake: FakeGitHub,

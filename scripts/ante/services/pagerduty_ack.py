@@ -31,10 +31,11 @@ class Lookup:
     failure: str | None = None  # why PagerDuty could not be asked (secrets scrubbed)
 
 
-def look_up(ctx: Context, config: NotifyPolicy, page: Page) -> Lookup:
-    """Whether PagerDuty's incident for `page` was acknowledged or resolved there."""
+def look_up(ctx: Context, config: NotifyPolicy, page: Page, since: datetime) -> Lookup:
+    """Whether PagerDuty's incident for `page`, paged at `since`, was acknowledged or resolved
+    there."""
     pagerduty = config.pagerduty
-    if pagerduty is None or pagerduty.api_key is None or page.paged_at is None:
+    if pagerduty is None or pagerduty.api_key is None:
         return Lookup()
     key = ctx.environ.get(pagerduty.api_key, "").strip()
     if not key:
@@ -48,7 +49,7 @@ def look_up(ctx: Context, config: NotifyPolicy, page: Page) -> Lookup:
         incidents = find(pagerduty.api_url, key, dedup_key(page.issue))
     except LookupFailed as exc:
         return Lookup(failure=str(exc).replace(key, "***"))
-    return Lookup(paging.handled_in_pagerduty(incidents, page.paged_at))
+    return Lookup(paging.handled_in_pagerduty(incidents, since))
 
 
 def acknowledged(page: Page, handled: Handled) -> Page:

@@ -382,15 +382,17 @@ def advance(
     chain = chain_for(ctx, roster, page.opened)
     config = policy(ctx)
     lookup = pagerduty_ack.Lookup()
-    if page.acknowledged is None and page.paged_at is not None and read_answers:
-        since = page.paged_at or page.opened
+    if page.acknowledged is None and done_steps(page) and read_answers:
+        # Since the first page ante sent: the first-mate's or the managers' when nobody was on
+        # call (an answer from them counts as much as the captain's).
+        since = paged_since(page, now)
         found = paging.acknowledgement(answers(ctx, page), since, page.woken, members(ctx))
         if found is not None:
             page = page.model_copy(
                 update={"acknowledged": found.at.astimezone(UTC), "acknowledged_by": found.login}
             )
         elif page.closed is None:  # PagerDuty's own acknowledgement, when ante may read it
-            lookup = pagerduty_ack.look_up(ctx, config, page)
+            lookup = pagerduty_ack.look_up(ctx, config, page, since)
             if lookup.handled is not None:
                 page = pagerduty_ack.acknowledged(page, lookup.handled)
     if page.closed is not None:
