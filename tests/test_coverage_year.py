@@ -135,9 +135,9 @@ def test_a_year_of_terms_warnings_renewal_and_escalation(
     # alice's and bob's terms (to 2027-05-18) are flagged from the moment a renewal still
     # changes the schedule (8 weeks ahead), still 4 weeks ahead, with the one-line renewal.
     assert "alice's term ends" not in issue("2027-03-17")
-    for day in ("2027-03-24", "2027-04-21"):
-        assert "@alice's term ends in" in issue(day)
-        assert "renew by adding `to: 2027-11-18` under `- login: alice`" in issue(day)
+    for moment in ("2027-03-24", "2027-04-21"):
+        assert "@alice's term ends in" in issue(moment)
+        assert "renew by adding `to: 2027-11-18` under `- login: alice`" in issue(moment)
     assert "@bob's term ends in 55 days (2027-05-18)" in issue("2027-03-24")
     # ...and the weeks nobody would be first-mate show before they are published.
     assert "Empty role, week of Wed 2027-05-12 10:00: no first-mate" in issue("2027-03-24")

@@ -12,7 +12,7 @@ from testbed.fakegithub import DEFAULT_LAG, FIXTURE_TOKEN, FakeGitHub
 AUTH = {"Authorization": f"token {FIXTURE_TOKEN}"}
 
 
-def get(fake: FakeGitHub, path: str, **params: object) -> requests.Response:
+def get(fake: FakeGitHub, path: str, **params: str | int) -> requests.Response:
     return requests.get(fake.url + path, headers=AUTH, params=params, allow_redirects=False)
 
 

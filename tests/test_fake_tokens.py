@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 import requests
-from ante.github.adapter import GitHubError, connect
+from ante.github.adapter import connect
+from ante.github.types import GitHubError
 from testbed.fakegithub import FakeGitHub
 from testbed.fakegithub.tokens import permissions
 

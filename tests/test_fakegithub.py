@@ -64,7 +64,8 @@ def test_pygithub_round_trip_is_contract_clean(github_fake: FakeGitHub, client: 
         "github-actions[bot]",
     )
     assert stored.labels == ["chip"] and stored.assignees == ["bob"]
-    assert repo.get_issue(number).closed_by.login == "github-actions[bot]"
+    closer = repo.get_issue(number).closed_by
+    assert closer is not None and closer.login == "github-actions[bot]"
     with pytest.raises(GithubException) as refused:  # GITHUB_TOKEN has no user behind it
         _ = client.get_user().login
     assert refused.value.status == 403
@@ -192,9 +193,10 @@ def test_listing_issues_filters_sorts_and_paginates(
     github_fake.add_issue(R, title="closed chip", labels=["chip"], state="closed")
     github_fake.add_issue(R, title="other")
 
+    params: dict[str, str | int] = {"labels": "chip", "per_page": 2, "sort": "created"}
     response = requests.get(
         f"{github_fake.url}/repos/o/r/issues",
-        params={"labels": "chip", "per_page": 2, "sort": "created", "direction": "asc"},
+        params={**params, "direction": "asc"},
         headers=AUTH,
     )
     everything = client.get_repo(R).get_issues(state="all", labels=["chip"])

@@ -111,7 +111,7 @@ def test_handoff_opens_the_weeks_issue_once_and_closes_last_weeks(
     assert len(handoffs) == 1
     [issue] = handoffs
     assert issue.title == "On-call handoff: oncall, week of 2026-11-25"
-    assert issue.assignees == ["carol"]
+    assert issue.assignees == ["carol"] and issue.body is not None
     assert "**Captain On-Call:** @carol" in issue.body
     assert "**First-mate Firefighter:** @alice" in issue.body
     assert "Maintenance issues closed: 3 (a good week closes 5 to 20)" in issue.body

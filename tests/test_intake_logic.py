@@ -169,7 +169,8 @@ def test_refresh_acknowledges_the_missed_and_re_tells_what_moved() -> None:
     assert kinds(result) == {"u/a": "acknowledge", "u/c": "update"}
     step = result.steps[1]
     new = intake.noted(step, touched=NOW, comment=6, shared=False)
-    assert new is not None and new.earliest == step.estimate.earliest and new.active == days_ago(1)
+    assert step.estimate is not None and new is not None
+    assert new.earliest == step.estimate.earliest and new.active == days_ago(1)
 
 
 def test_noted_after_asking_and_closing() -> None:

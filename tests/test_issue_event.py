@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ante.files import emergencies
+from testbed.ante import run_ante
 from testbed.fakegithub import FakeGitHub
-from testbed.gitbed import TeamRemote, git, run_ante
+from testbed.gitbed import TeamRemote, git
 from testbed.payloads import event_env, issues_event
 
 NOW = "2026-11-22T00:00:00Z"

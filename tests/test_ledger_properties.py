@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ante.core.ledger import Ledger, check
-from ante.core.models import Entry, Member, Policy
+from ante.core.models import Entry, Kind, Member, Policy
 from ante.files.journal import Store
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,7 +27,8 @@ def operations(draw: st.DrawFn) -> list[Entry]:
     n = draw(st.integers(min_value=0, max_value=40))
     entries: list[Entry] = []
     for i in range(n):
-        kind = draw(st.sampled_from(["grant", "award", "revoke", "tax", "adjust"]))
+        kinds: list[Kind] = ["grant", "award", "revoke", "tax", "adjust"]
+        kind = draw(st.sampled_from(kinds))
         size = draw(st.integers(min_value=0, max_value=5))
         delta = {"grant": size, "award": size, "revoke": -size, "tax": -size}.get(
             kind, draw(st.integers(min_value=-5, max_value=5))

@@ -195,6 +195,8 @@ def test_the_lockfile_pins_every_runtime_dependency_with_hashes() -> None:
     lock = (ROOT / "requirements.lock").read_text()
     pinned = {m.group(1).lower() for m in re.finditer(r"^([A-Za-z0-9_.-]+)==", lock, re.M)}
     for requirement in project["dependencies"]:
-        name = re.match(r"[A-Za-z0-9_.-]+", requirement).group(0).lower()
+        named = re.match(r"[A-Za-z0-9_.-]+", requirement)
+        assert named is not None, requirement
+        name = named.group(0).lower()
         assert name in pinned, f"{name} is not in requirements.lock: run `make lock`"
     assert lock.count("--hash=sha256:") >= len(pinned)

@@ -6,6 +6,7 @@ PagerDuty's published description."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def at(text: str) -> datetime:
 
 
 @pytest.fixture
-def pagerduty(receivers: Receivers) -> PagerDutyAPI:
+def pagerduty(receivers: Receivers) -> Iterator[PagerDutyAPI]:
     api = PagerDutyAPI(receivers)
     yield api
     assert api.violations == []  # every request and answer as PagerDuty describes them

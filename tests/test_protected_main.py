@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from ante.files import gitrepo
-from testbed.gitbed import TeamRemote, git, run_ante
+from testbed.ante import run_ante
+from testbed.gitbed import TeamRemote, git
 
 MESSAGES = {
     "GH006": "remote: error: GH006: Protected branch update failed for refs/heads/main.\n"

@@ -4,6 +4,7 @@ stable inside the frozen horizon whatever the roster edit, and DST-correct."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -136,7 +137,9 @@ def free(r: Rotation, volunteer: Any, shift: schedule.Shift) -> bool:
 EDITS = st.sampled_from(["add", "remove", "away", "shorten", "reorder", "shadow", "roles"])
 
 
-def edit(data: dict[str, Any], kind: str, draw: st.DrawFn) -> dict[str, Any]:
+def edit(
+    data: dict[str, Any], kind: str, draw: Callable[[st.SearchStrategy[Any]], Any]
+) -> dict[str, Any]:
     changed = dict(data)
     people = list(data["volunteers"])
     if kind == "add":

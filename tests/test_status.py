@@ -12,7 +12,7 @@ from pathlib import Path
 import cmarkgfm
 import pytest
 from ante.core.models import Entry
-from ante.render import status_view, templates
+from ante.render import status_sections, status_view, templates
 from cmarkgfm.cmark import Options
 from testbed import statusdemo
 
@@ -89,7 +89,7 @@ def headings(root: Node) -> list[str]:
     return [h.text.strip() for h in root.find_all("h2")]
 
 
-def rendered(sources: status_view.Sources, now: datetime = statusdemo.NOW) -> str:
+def rendered(sources: status_sections.Sources, now: datetime = statusdemo.NOW) -> str:
     return templates.render(ROOT, "STATUS.md.j2", **status_view.view(sources, now).context())
 
 
@@ -171,7 +171,9 @@ def test_mermaid_charts_have_series_as_long_as_the_axis(demo_md: str) -> None:
         assert all(re.fullmatch(r'"W\d\d"', label) for label in axis)
         values = series(text, "bar") + series(text, "line")
         assert values and all(len(v) == len(axis) for v in values)
-        top = int(re.search(r"y-axis \"Issues\" 0 --> (\d+)", text).group(1))
+        axis_top = re.search(r"y-axis \"Issues\" 0 --> (\d+)", text)
+        assert axis_top is not None, text
+        top = int(axis_top.group(1))
         assert all(0 <= int(x) <= top for v in values for x in v)
     flow_bars, flow_line = series(blocks[0].text, "bar")[0], series(blocks[0].text, "line")[0]
     last = statusdemo.metrics()[-status_view.CHART_WEEKS :]
@@ -188,7 +190,8 @@ def test_links_resolve_to_issues(demo_md: str) -> None:
         issues = [a for a in links if issue.match(a.attrs["href"])]
         assert issues, title
         for a in issues:
-            assert a.text.endswith(f"#{issue.match(a.attrs['href']).group(1)}")
+            number = issue.match(a.attrs["href"])
+            assert number is not None and a.text.endswith(f"#{number.group(1)}")
         for a in links:  # the rest are people's profiles
             assert a in issues or re.fullmatch(r"https://github\.com/[\w-]+", a.attrs["href"])
             assert a in issues or a.text == "@" + a.attrs["href"].rsplit("/", 1)[1]
@@ -273,7 +276,7 @@ def test_one_more_award_changes_only_the_lines_it_should() -> None:
 
 
 def test_only_the_ledger_gives_only_the_balances() -> None:
-    md = rendered(status_view.Sources(ledger=statusdemo.ledger()))
+    md = rendered(status_sections.Sources(ledger=statusdemo.ledger()))
     assert headings(dom(md)) == ["Chip balances", "Recent awards"]
     assert "mermaid" not in md and "None" not in md
 
@@ -281,7 +284,7 @@ def test_only_the_ledger_gives_only_the_balances() -> None:
 def test_a_ledger_without_entries_renders_cleanly() -> None:
     ledger = statusdemo.ledger()
     ledger.entries = []
-    md = rendered(status_view.Sources(ledger=ledger))
+    md = rendered(status_sections.Sources(ledger=ledger))
     assert headings(dom(md)) == ["Chip balances"]
     assert "Data as of" not in md
     assert "\n\n\n" not in md
@@ -289,10 +292,10 @@ def test_a_ledger_without_entries_renders_cleanly() -> None:
 
 def test_no_pages_yet_with_a_rotation_still_counts_zero() -> None:
     view = status_view.view(
-        status_view.Sources(ledger=statusdemo.ledger(), pages=[], shifts=statusdemo.shifts()),
+        status_sections.Sources(ledger=statusdemo.ledger(), pages=[], shifts=statusdemo.shifts()),
         statusdemo.NOW,
     )
-    assert view.pages == status_view.Pages("November 2026", 0, 0, [])
+    assert view.pages == status_sections.Pages("November 2026", 0, 0, [])
     assert view.postmortems is None
 
 
@@ -400,16 +403,16 @@ def test_a_rotation_with_a_gap_shows_a_dash() -> None:
             ),
         ]
     }
-    md = rendered(status_view.Sources(ledger=statusdemo.ledger(), shifts=rota), start)
+    md = rendered(status_sections.Sources(ledger=statusdemo.ledger(), shifts=rota), start)
     assert "| Week from | Captain | First-mate |" in md
     assert "| Wed 18 Nov 00:00 UTC (now) | [@alice](https://github.com/alice) | — |" in md
 
 
 def test_issue_links() -> None:
-    assert status_view.issue_link("https://github.com/a/b/issues/7") == status_view.Link(
+    assert status_view.issue_link("https://github.com/a/b/issues/7") == status_sections.Link(
         "a/b#7", "https://github.com/a/b/issues/7"
     )
-    assert status_view.issue_link("ledger/members.yaml") == status_view.Link(
+    assert status_view.issue_link("ledger/members.yaml") == status_sections.Link(
         "ledger/members.yaml", None
     )
 
@@ -442,6 +445,6 @@ def test_a_waived_week_says_so() -> None:
         reason: str = "Waived: the tax pull request was closed unmerged."
         waived: bool = True
 
-    md = rendered(status_view.Sources(ledger=statusdemo.ledger(), tax=Waived()))
+    md = rendered(status_sections.Sources(ledger=statusdemo.ledger(), tax=Waived()))
     text = section(dom(md), "This week's tax")[0].text
     assert text == "2026-W46: waived. Waived: the tax pull request was closed unmerged."

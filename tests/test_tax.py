@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from ante.core import tax
 from ante.core.backlog import WeekMetrics
-from ante.core.models import Entry, Member, TaxPolicy
+from ante.core.models import Entry, Kind, Member, TaxPolicy
 from ante.files import backlog, tax_weeks
 from ante.files.journal import Store
 from hypothesis import given
@@ -150,7 +150,7 @@ def test_pending_weeks_catch_up_and_never_twice() -> None:
 
 
 def test_chips_per_issue_from_awards() -> None:
-    def award(ref: str, delta: int, kind: str = "award") -> Entry:
+    def award(ref: str, delta: int, kind: Kind = "award") -> Entry:
         return Entry(id=f"{kind}:{ref}:{delta}", date=date(2026, 11, 10), kind=kind,
                      member="alice", delta=delta, ref=ref)  # fmt: skip
 

@@ -77,8 +77,8 @@ def test_pr_created_once_updated_on_rerun_and_noop_once_merged(
     assert len(pulls) == 1
     pull = pulls[0]
     assert pull.title == "Weekly chip tax 2026-W47: 1 chip", pull.body
-    assert pull.pull.requested_reviewers == ["dana"]
     assert pull.pull is not None and pull.pull.head == "ante/tax/2026-W47"
+    assert pull.pull.requested_reviewers == ["dana"]
     assert "chip-tax" in pull.labels
     assert "| @alice | 2 | 1 | 1 |" in (pull.body or "")
     # The tax file is on the branch only; the metrics row went straight to main.

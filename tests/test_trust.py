@@ -7,14 +7,14 @@ import json
 from pathlib import Path
 
 from ante.files import emergencies
-from ante.github import adapter
+from ante.github import adapter, types
 from test_emergency import NOW, SATURDAY_NIGHT
 from testbed.ante import run_ante
 from testbed.fakegithub import FakeGitHub
 from testbed.gitbed import TeamRemote
 from testbed.payloads import event_env, issues_event
 
-TAG = adapter.marker_tag("issue")
+TAG = types.marker_tag("issue")
 
 
 def test_a_comment_that_merely_starts_with_the_marker_is_not_antes(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from ante.files import workflows
-from testbed.gitbed import run_ante
+from testbed.ante import run_ante
 
 ROOT = Path(__file__).resolve().parents[1]
 

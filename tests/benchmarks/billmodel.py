@@ -15,7 +15,7 @@ import fnmatch
 import math
 import re
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -65,7 +65,7 @@ def _truthy(value: Any) -> bool:
     return value not in (None, False, 0, "")
 
 
-FUNCTIONS = {
+FUNCTIONS: dict[str, Callable[..., Any]] = {
     "contains": lambda hay, needle: (
         any(_eq(item, needle) for item in hay)
         if isinstance(hay, list)

@@ -82,7 +82,7 @@ def test_corpus_in_real_processes(tmp_path: Path) -> None:
     crashes, slowest, largest, runs = [], (0.0, ""), (0, ""), 0
     for name, corrupt in fuzzkit.corpus_cases():
         work = tmp_path / "work"
-        fuzzkit.run_case(base, work, name, lambda repo, c=corrupt: c(repo))  # lay the case out
+        fuzzkit.run_case(base, work, name, corrupt)  # lay the case out
         for command in fuzzkit.READ_COMMANDS[:-1]:  # refresh writes; the others read
             args = [sys.executable, "-m", "ante", "--repo", str(work), *command]
             started = time.perf_counter()

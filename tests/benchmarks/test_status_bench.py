@@ -117,7 +117,7 @@ def test_status_renders_500_members_and_ten_years_in_under_a_second(tmp_path: Pa
     assert view.on_call and view.backlog and view.pages and view.tax and view.queue
     assert len(view.balances.rows) == 500 and text.count("\n| <img src=") >= 500
 
-    reads = {
+    reads: dict[str, Callable[[], object]] = {
         "journal": ctx.store.load,
         "pages": lambda: emergencies.load_pages(repo),
         "rotation": lambda: rotations.upcoming(repo, NOW, status_view.SCHEDULE_WEEKS + 1),

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ante.core.ledger import Ledger
-from ante.core.models import Entry, Member, Policy
+from ante.core.models import Entry, Kind, Member, Policy
 from ante.files import formats
 from ante.files.journal import Store, journal_text
 
@@ -46,6 +46,7 @@ def build(root: Path, *, members: int = 500, years: int = 10, last_year: int = 2
         for i in range(PER_YEAR - len(entries)):
             day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
             member = rng.choice(logins)
+            kind: Kind
             if i % 5 == 4:
                 kind, delta, ref = (
                     "tax",

@@ -50,7 +50,8 @@ def _examples() -> dict[str, list[Json]]:
 @cache
 def _registry() -> Registry:
     resource = Resource.from_contents(spec().document, default_specification=DRAFT4)
-    return Registry().with_resource(SPEC_URI, resource)
+    registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
+    return registry
 
 
 def webhook_errors(key: str, payload: Json) -> list[str]:
@@ -97,7 +98,7 @@ def user(login: str, template: Json | None = None, *, type: str = "User") -> Jso
     """A webhook user object for `login`, shaped like a real one."""
     template = template or example("issues", "opened")["sender"]
     text = json.dumps(template).replace(f"/{template['login']}", f"/{login}")
-    person = json.loads(text)
+    person: Json = json.loads(text)
     person.update(login=login, id=_id(login), node_id=f"U_{_id(login)}", type=type)
     return person
 

@@ -18,6 +18,7 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -140,7 +141,9 @@ class Receivers:
 
     # -- handlers --------------------------------------------------------------------------
 
-    def _faulty(self, path: str, handler: Any) -> Any:
+    def _faulty(
+        self, path: str, handler: Callable[[Request], Response]
+    ) -> Callable[[Request], Response]:
         def respond(request: Request) -> Response:
             self.requests[path] = self.requests.get(path, 0) + 1
             pending = self._faults.get(path)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from ante.clock import iso_week
 from ante.core.ledger import Ledger
 from ante.core.models import Entry, Member, Policy
-from ante.render.status_view import Sources
+from ante.render.status_sections import Sources
 
 NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 REPO = "acme/overhead"
@@ -68,6 +68,7 @@ class Page:
     postmortem: str | None
     closed: datetime | None
     title: str = ""
+    woken: tuple[str, ...] = ()
 
 
 def issue(number: int) -> str:

@@ -1,6 +1,7 @@
 """The REST operations the fake answers: one handler each, and what a token needs for it.
 
-Handlers are methods of `Routes`, mixed into `FakeGitHub`; each returns (status, body,
+Handlers are methods of `Routes` (the state, plus answering requests), which `FakeGitHub`
+extends with its HTTP pipeline; each returns (status, body,
 headers) and raises `Refusal` to answer an error. `ROUTES` lists every operation with the
 permission it needs on the repository in its path (scope, "read" or "write"); the server checks
 the token against it before the handler runs. An operation missing here is reported as a
@@ -12,18 +13,19 @@ table of routes and permissions; splitting it would scatter that table.
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from urllib.parse import quote, urlencode
 
 from werkzeug.wrappers import Request
 
 from . import render
 from .model import ROLES, Comment, Issue, Pull, Repo
 from .search import MAX_RESULTS, PER_MINUTE, parse_search, repositories
-
-if TYPE_CHECKING:
-    pass
+from .state import State
+from .tokens import Token
 
 DOCS = "https://docs.github.com/rest"
 # The legacy `permission` field folds the fine-grained roles into four.
@@ -46,8 +48,47 @@ CANNOT_SEARCH = (
 )
 
 
-class Routes:
-    """The handlers (see the module docstring); `self` is the FakeGitHub."""
+class Routes(State):
+    """The handlers (see the module docstring), on the state; `self` is the FakeGitHub, whose
+    HTTP pipeline sets the request's token and supplies what is declared here."""
+
+    url: str  # where the server listens
+    calls: list[tuple[str, str]]  # (method, path) of every request so far
+    _token: Token | None = None  # the token of the request being handled
+
+    def _violate(self, kind: str, method: str, path: str, message: str) -> None:
+        raise NotImplementedError  # the server's: it records contract violations
+
+    @property
+    def token(self) -> Token:
+        """The token of the request being handled."""
+        assert self._token is not None, "only handlers ask for the current token"
+        return self._token
+
+    @property
+    def actor(self) -> str:
+        return self.token.identity
+
+    def _page(self, request: Request, items: list[Any]) -> tuple[list[Any], dict[str, str]]:
+        per_page = max(1, min(int(request.args.get("per_page", 30)), 100))
+        page = max(1, int(request.args.get("page", 1)))
+        last = max(1, math.ceil(len(items) / per_page))
+
+        def link(number: int) -> str:
+            args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+            return f"{self.url}{quote(request.path)}?{urlencode([*args, ('page', number)])}"
+
+        rels = []
+        if page < last:
+            rels += [("next", page + 1), ("last", last)]
+        if page > 1:
+            rels += [("prev", page - 1), ("first", 1)]
+        headers = {"Link": ", ".join(f'<{link(n)}>; rel="{rel}"' for rel, n in rels)}
+        return items[(page - 1) * per_page : page * per_page], headers if rels else {}
+
+    def _json(self, request: Request) -> Json:
+        body = request.get_json(silent=True)
+        return body if isinstance(body, dict) else {}
 
     # -- finding what a request names ------------------------------------------------------------
 

@@ -77,20 +77,21 @@ def parse_search(query: str) -> list[Predicate]:
             repos.add(_unquote(raw_value).lower())
             continue
         if word:
-            text = _unquote(word).lower()
-            predicates.append(
-                lambda _r, i, t=text: t in f"{i.title}\n{i.body or ''}".lower(),
-            )
+            predicates.append(_words(_unquote(word).lower()))
             continue
-        value = _unquote(raw_value)
-        predicate = _qualifier(key, value)
-        if negated:
-            predicates.append(lambda r, i, p=predicate: not p(r, i))
-        else:
-            predicates.append(predicate)
+        predicate = _qualifier(key, _unquote(raw_value))
+        predicates.append(_negated(predicate) if negated else predicate)
     if repos:
         predicates.append(lambda r, _i: r.full_name.lower() in repos)
     return predicates
+
+
+def _words(text: str) -> Predicate:
+    return lambda _r, i: text in f"{i.title}\n{i.body or ''}".lower()
+
+
+def _negated(predicate: Predicate) -> Predicate:
+    return lambda r, i: not predicate(r, i)
 
 
 def repositories(query: str) -> list[str]:

@@ -15,15 +15,13 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import math
 import re
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from openapi_core.templating.paths.exceptions import PathNotFound
@@ -39,7 +37,6 @@ from .model import Activity
 from .render import API
 from .routes import DOCS, ROUTES, Refusal, Reply, Routes
 from .search import DEFAULT_LAG
-from .state import State
 from .tokens import LEVELS, WORKFLOW_BOT, Permissions, Token, mint
 
 Json = dict[str, Any]
@@ -50,7 +47,7 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-class FakeGitHub(Routes, State):
+class FakeGitHub(Routes):
     """An in-memory GitHub behind a real HTTP server (see the package docstring)."""
 
     def __init__(self, *, search_lag: timedelta = DEFAULT_LAG) -> None:
@@ -152,16 +149,6 @@ class FakeGitHub(Routes, State):
         with self._lock:
             self.tokens[token.value] = token
         return token
-
-    @property
-    def token(self) -> Token:
-        """The token of the request being handled."""
-        assert self._token is not None, "only handlers ask for the current token"
-        return self._token
-
-    @property
-    def actor(self) -> str:
-        return self.token.identity
 
     def webhook(self, activity: Activity) -> Any:
         """The webhook delivery GitHub would send for `activity` (see webhooks.py)."""
@@ -273,7 +260,7 @@ class FakeGitHub(Routes, State):
         if check_later is not None:
             with self._lock:
                 self._unchecked.append(check_later)
-        return response(environ, start_response)  # type: ignore[no-any-return]
+        return response(environ, start_response)
 
     def _check_response(self, request: Request, openapi_request: Any, response: Response) -> None:
         openapi_response = WerkzeugOpenAPIResponse(response)
@@ -410,7 +397,7 @@ class FakeGitHub(Routes, State):
         refusal.body["url"] = location
         raise refusal
 
-    def _authorize(self, endpoint: str, args: dict[str, Any]) -> None:
+    def _authorize(self, endpoint: str, args: Mapping[str, Any]) -> None:
         """Refuse as GitHub does what the token may not do on the repository in the path."""
         scope, level = self._needs[endpoint]
         if scope is None or "owner" not in args:
@@ -423,24 +410,3 @@ class FakeGitHub(Routes, State):
                 have = max(have, self.token.level(repo, "pull-requests"))
         if have < LEVELS[level]:
             raise Refusal(403, self.token.refusal)
-
-    def _page(self, request: Request, items: list[Any]) -> tuple[list[Any], dict[str, str]]:
-        per_page = max(1, min(int(request.args.get("per_page", 30)), 100))
-        page = max(1, int(request.args.get("page", 1)))
-        last = max(1, math.ceil(len(items) / per_page))
-
-        def link(number: int) -> str:
-            args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
-            return f"{self.url}{quote(request.path)}?{urlencode([*args, ('page', number)])}"
-
-        rels = []
-        if page < last:
-            rels += [("next", page + 1), ("last", last)]
-        if page > 1:
-            rels += [("prev", page - 1), ("first", 1)]
-        headers = {"Link": ", ".join(f'<{link(n)}>; rel="{rel}"' for rel, n in rels)}
-        return items[(page - 1) * per_page : page * per_page], headers if rels else {}
-
-    def _json(self, request: Request) -> Json:
-        body = request.get_json(silent=True)
-        return body if isinstance(body, dict) else {}
