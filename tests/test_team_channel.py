@@ -148,7 +148,7 @@ def test_the_weekly_summary_reaches_the_channel_once_with_pages_and_overdue_acti
     assert handoff_hook["data"]["people"] == ["carol", "alice"]
 
     handoff = next(i for i in github_fake.issues("o/r") if "on-call-handoff" in i.labels)
-    overdue = handoff.body.split("### Overdue post-mortem actions")[1]
+    overdue = (handoff.body or "").split("### Overdue post-mortem actions")[1]
     assert f"/issues/{runbook.number}): due 2026-11-22, @bob" in overdue
     assert "Add a runbook for the \\<b\\>payment\\</b\\> gateway" in overdue  # escaped
     assert "<b>" not in overdue and "Alert on checkout" not in overdue  # not due yet
