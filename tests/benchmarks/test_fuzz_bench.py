@@ -25,6 +25,18 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 REPOS = int(os.environ.get("ANTE_FUZZ_REPOS", "400"))
 PAYLOADS = int(os.environ.get("ANTE_FUZZ_PAYLOADS", "200"))
 SECONDS, MEGABYTES = 2.0, 200
+# Linux counts a child's peak memory from its parent's at exec, so an ante started by this
+# (large) test process would report the test's size: a small interpreter starts it instead and
+# reports the command's own peak (KiB) as the last line of stderr.
+LAUNCH = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+sys.stderr.write(f"\\nmaxrss={usage.ru_maxrss}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
 
 
 def _fuzz(strategy, count: int, judge) -> fuzzkit.Tally:
@@ -84,16 +96,18 @@ def test_corpus_in_real_processes(tmp_path: Path) -> None:
         work = tmp_path / "work"
         fuzzkit.run_case(base, work, name, corrupt)  # lay the case out
         for command in fuzzkit.READ_COMMANDS[:-1]:  # refresh writes; the others read
-            args = [sys.executable, "-m", "ante", "--repo", str(work), *command]
+            args = [sys.executable, "-c", LAUNCH, sys.executable, "-m", "ante"]
+            args += ["--repo", str(work), *command]
             started = time.perf_counter()
             proc = subprocess.Popen(
                 args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
             )
-            _, status, usage = os.wait4(proc.pid, 0)
+            _, status, _ = os.wait4(proc.pid, 0)
             proc.returncode = os.waitstatus_to_exitcode(status)
             err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
             seconds = time.perf_counter() - started
-            megabytes = usage.ru_maxrss // 1024
+            err, _, peak = err.rpartition("\nmaxrss=")
+            megabytes = int(peak) // 1024
             runs += 1
             label = f"{name} :: ante {' '.join(command)}"
             if proc.returncode not in (0, 1) or "Traceback" in err:

@@ -1,6 +1,7 @@
 """`ante history` reads from the year's checkpoint: ten years of entries cost what one costs.
 
-Each figure is the median CPU time of the whole `ante` process (see testbed.timing).
+Each figure is the median CPU time of the whole `ante` process, one year and ten taking turns
+(see testbed.timing).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 from pathlib import Path
 
 from testbed.ledger_data import build
-from testbed.timing import cpu_seconds
+from testbed.timing import side_by_side
 
 ENV = {"ANTE_NOW": "2026-11-18"}
 ARGS = ["history", "dev007", "--format", "json"]
@@ -32,9 +33,8 @@ def _statement(repo: Path) -> dict:
 def test_history_time_is_the_years_asked_for_not_the_whole_journal(tmp_path: Path) -> None:
     build(tmp_path / "one", years=1)
     build(tmp_path / "ten", years=10)
-    one = cpu_seconds(tmp_path / "one", ARGS, ENV, 5)
-    ten = cpu_seconds(tmp_path / "ten", ARGS, ENV, 5)
-    ratio = ten / one
+    pair = side_by_side((tmp_path / "one", ARGS), (tmp_path / "ten", ARGS), ENV)
+    one, ten, ratio = pair.a, pair.b, pair.ratio
     statement = _statement(tmp_path / "ten")
     # The ten-year statement starts from 2026's checkpoint, not from zero.
     assert statement["opening"] != 0 and statement["entries"]

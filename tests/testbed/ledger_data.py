@@ -1,11 +1,15 @@
-"""Builds big ledgers for benchmarks: N members, Y years of history, ~25k entries a year."""
+"""Builds big ledgers for benchmarks: N members, Y years of history, ~25k entries a year; and
+`team_history`, Y years of everything else a team repository keeps (pages, metrics, rotation,
+published shifts, the maintenance queue, a tax week)."""
 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from ante.clock import iso_week
+from ante.core import rotation
 from ante.core.ledger import Ledger
 from ante.core.models import Entry, Kind, Member, Policy
 from ante.files import formats
@@ -70,3 +74,73 @@ def build(root: Path, *, members: int = 500, years: int = 10, last_year: int = 2
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(journal_text(year, entries))
     return store
+
+
+URL = "https://github.com/acme/app/issues/{}"
+
+
+def team_history(repo: Path, logins: list[str], years: int = 10) -> None:
+    """`years` of every other record STATUS.md reads, beside the ledger's journal."""
+    first = date(2026 - years, 11, 23)
+    weeks = [first + timedelta(weeks=i) for i in range(52 * years + 1)]
+
+    metrics = [
+        f"- {{week: {iso_week(day)}, open: {40 + i % 30}, "
+        f"opened: {5 + i % 4}, closed: {6 + i % 3}}}"
+        for i, day in enumerate(weeks[:-1])
+    ]
+    (repo / "ledger" / "metrics").mkdir(parents=True)
+    (repo / "ledger" / "metrics" / "backlog.yaml").write_text("weeks:\n" + "\n".join(metrics))
+
+    pages = []
+    for i in range(365 * years):  # one emergency a day
+        opened = datetime(2026 - years, 11, 20, 3, tzinfo=UTC) + timedelta(days=i, hours=i % 24)
+        closed = (
+            f"closed: {(opened + timedelta(hours=3)).isoformat()}, " if i < 365 * years - 1 else ""
+        )
+        pm = f"postmortem: '{URL.format(100000 + i)}'" if i % 7 == 0 else "postmortem: null"
+        pages.append(
+            f"- {{issue: '{URL.format(50000 + i)}', number: {50000 + i}, title: Page {i}, "
+            f"rotation: product, opened: {opened.isoformat()}, "
+            f"out_of_hours: {'true' if opened.hour < 9 else 'false'}, {closed}{pm}}}"
+        )
+    by_year: dict[str, list[str]] = {}
+    for line in pages:
+        by_year.setdefault(line.split("opened: ")[1][:4], []).append(line)
+    (repo / "ledger" / "pages").mkdir()
+    for year, lines in by_year.items():
+        (repo / "ledger" / "pages" / f"{year}.yaml").write_text(
+            "pages:\n" + "\n".join(lines) + "\n"
+        )
+
+    queue = [
+        f"- {{number: {i}, title: Maintenance {i}, url: '{URL.format(i)}', priority: P{i % 4}}}"
+        for i in range(60)
+    ]
+    (repo / "ledger" / "queue.yaml").write_text("issues:\n" + "\n".join(queue) + "\n")
+
+    (repo / "rotations").mkdir()
+    rota = rotation.example(logins[:60], date(2026 - years, 11, 1)).replace(
+        "escalation: [dev000]", "escalation: [dev498, dev499]"
+    )
+    (repo / "rotations" / "product.yaml").write_text(rota)
+    published = []
+    for i, day in enumerate(weeks[:-1]):
+        start = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+        end = start + timedelta(weeks=1)
+        a, b = logins[i % 60], logins[(i + 7) % 60]
+        published.append(
+            f"- {{start: {start.isoformat()}, end: {end.isoformat()}, "
+            f"roles: {{captain: {a}, first-mate: {b}}}}}"
+        )
+    (repo / "ledger" / "schedule").mkdir()
+    (repo / "ledger" / "schedule" / "product.yaml").write_text(
+        "shifts:\n" + "\n".join(published) + "\n"
+    )
+
+    tax = "week: 2026-W47\nrate: 1\nreason: The backlog is draining.\nentries:\n" + "".join(
+        f"- {{id: 'tax:2026-W47:{m}', date: 2026-11-18, kind: tax, member: {m}, "
+        f"delta: -1, ref: tax/2026-W47}}\n"
+        for m in logins
+    )
+    (repo / "ledger" / "journal" / "2026" / "tax-2026-W47.yaml").write_text(tax)

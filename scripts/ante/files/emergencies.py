@@ -9,7 +9,7 @@ issue URL.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,16 +82,18 @@ def pages_path(repo: Path, year: int) -> Path:
     return repo / "ledger" / "pages" / f"{year}.yaml"
 
 
-def load_pages(repo: Path, *, since: datetime | None = None) -> list[Page]:
+def load_pages(
+    repo: Path, *, since: datetime | None = None, skip: Collection[int] = ()
+) -> list[Page]:
     """Every page, or those in the years from `since` on (a page opened before `since` in the
-    same year is included: callers filter by time)."""
+    same year is included: callers filter by time); the years in `skip` are not read."""
     folder = repo / "ledger" / "pages"
     if not folder.is_dir():
         return []
     years = sorted(int(p.stem) for p in folder.glob("*.yaml") if p.stem.isdigit())
     found: list[Page] = []
     for year in years:
-        if since is None or year >= since.year:
+        if (since is None or year >= since.year) and year not in skip:
             found.extend(yamlio.load(pages_path(repo, year), PagesFile, repo, empty={}).pages)
     return found
 

@@ -15,7 +15,8 @@ ledger/pages/<YYYY>.yaml       emergency pages (see files/emergencies.py)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import hashlib
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -182,10 +183,19 @@ def shifts_path(repo: Path, name: str) -> Path:
     return repo / "ledger" / "shifts" / f"{name}.yaml"
 
 
+# Parsed shift files by their exact bytes: `validate`, the roster check and a preview (in the
+# pull request's checkout and in its base's) each ask for the same published schedule, a line
+# a week (ten years: 520 lines), in one run. A file that fails to parse is never kept.
+_parsed: dict[str, tuple[ShiftRecord, ...]] = {}
+
+
 def _records(path: Path, repo: Path) -> list[ShiftRecord]:
     if not path.exists():
         return []
-    return yamlio.load(path, ShiftsFile, repo, empty={}).shifts
+    key = hashlib.sha256(path.read_bytes()).hexdigest()
+    if key not in _parsed:
+        _parsed[key] = tuple(yamlio.load(path, ShiftsFile, repo, empty={}).shifts)
+    return list(_parsed[key])
 
 
 def published(repo: Path, name: str) -> list[Shift]:
@@ -270,8 +280,9 @@ def conflicts_for(repo: Path, roster: Roster, now: datetime) -> list[schedule.Co
 # ---- validate and init ---------------------------------------------------------------------
 
 
-def check_files(repo: Path) -> list[Problem]:
-    """`ante validate`: rotation files, and the history ante wrote for them."""
+def check_files(repo: Path, *, trusted_pages: Collection[int] = ()) -> list[Problem]:
+    """`ante validate`: rotation files, and the history ante wrote for them (but the page
+    records of the years in `trusted_pages`, which the caller vouches for)."""
     from ante.files.emergencies import load_pages
 
     problems: list[Problem] = []
@@ -282,7 +293,7 @@ def check_files(repo: Path) -> list[Problem]:
         rosters = []
     loaders: list[Callable[[], object]] = [partial(published, repo, r.name) for r in rosters]
     loaders += [partial(served, repo, r.name) for r in rosters]
-    loaders += [partial(load_pages, repo), partial(load_queue, repo)]
+    loaders += [partial(load_pages, repo, skip=trusted_pages), partial(load_queue, repo)]
     for loader in loaders:
         try:
             loader()

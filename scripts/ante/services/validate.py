@@ -155,13 +155,34 @@ def check_roster(ctx: Context, against: str) -> list[Problem]:
 # Each check returns problems or raises DataError; later capabilities add theirs here.
 CHECKS: list[Callable[[Context, str], list[Problem]]] = [  # (ctx, against)
     check_append_only,
-    lambda ctx, _: rotations.check_files(ctx.repo),  # rotations/*.yaml and their history
     check_roster,  # who the rotations name, against the members file and the policy
     lambda ctx, _: check_cursor(ctx.repo),  # ledger/sync.yaml, the sync cursor
     lambda ctx, _: backlog.check_file(ctx.repo),  # ledger/metrics/backlog.yaml
     lambda ctx, _: check_workflows(ctx),  # the workflows' filters and crons agree with the data
     lambda ctx, _: intake_notes.check_files(ctx.repo),  # ledger/intake.yaml, ledger/sweeps.yaml
 ]
+
+
+def check_rotation_files(ctx: Context, against: str, *, full: bool = False) -> list[Problem]:
+    """rotations/*.yaml and their history. A closed year's page record committed at `against`
+    and unchanged since was checked when it was committed (ante writes only the years a page
+    was opened in, and a pull request is validated against its base): not read again, so ten
+    years of emergencies cost what one does. `full` reads them all."""
+    return rotations.check_files(ctx.repo, trusted_pages=() if full else _settled(ctx, against))
+
+
+def _settled(ctx: Context, ref: str) -> set[int]:
+    """The closed years whose page record is committed at `ref`, unchanged in the work tree."""
+    if not ref or not gitrepo.is_repo(ctx.repo) or not gitrepo.has_commits(ctx.repo, ref):
+        return set()
+    folder = "ledger/pages"
+    changed = set(gitrepo.changed_since(ctx.repo, ref, folder))
+    years = set()
+    for rel in gitrepo.list_files(ctx.repo, ref, folder):
+        stem = Path(rel).stem
+        if rel not in changed and rel.endswith(".yaml") and stem.isdigit():
+            years.add(int(stem))
+    return {year for year in years if year < ctx.now.year}
 
 
 def check_workflows(ctx: Context) -> list[Problem]:
@@ -180,7 +201,8 @@ def check_all(ctx: Context, *, against: str, full: bool = False) -> None:
     """
     problems: list[Problem] = []
     ledger: Callable[[Context, str], list[Problem]] = partial(check_ledger, full=full)
-    for check in [ledger, *CHECKS]:
+    history: Callable[[Context, str], list[Problem]] = partial(check_rotation_files, full=full)
+    for check in [ledger, history, *CHECKS]:
         try:
             problems.extend(check(ctx, against))
         except DataError as exc:
