@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from testbed import payloads
+from testbed import forwarding, payloads
 from testbed.ante import NOW, run_ante
 from testbed.awardkit import event_payload, write_event
 from testbed.fakegithub import FakeGitHub
@@ -166,28 +166,16 @@ def test_comment_faults_end_with_one_award_and_one_comment(
         assert "journal is up to date" in first.err
 
 
-def forwarded(full: dict) -> dict:
-    """What the README's forwarding workflow's jq program sends from a product repository."""
-    issue = full["issue"]
-    keep = ("number", "title", "html_url", "state", "state_reason", "created_at", "updated_at")
-    return {
-        "action": full["action"],
-        "repository": {"full_name": full["repository"]["full_name"]},
-        "sender": {"login": full["sender"]["login"], "type": full["sender"]["type"]},
-        "issue": {key: issue[key] for key in keep}
-        | {
-            "labels": [{"name": label["name"]} for label in issue["labels"]],
-            "assignees": [{"login": a["login"], "type": a["type"]} for a in issue["assignees"]],
-        },
-    }
-
-
 def test_an_event_forwarded_by_a_product_repo_awards(
     team: TeamRemote, tmp_path: Path, github_fake: FakeGitHub, github_env: dict
 ) -> None:
     number = closed_issue(github_fake)
     full = json.loads(fake_event(github_fake, tmp_path, number, "closed").read_text())
-    dispatch = payloads.repository_dispatch_event("ante-issue", client_payload=forwarded(full))
+    sent = forwarding.forward(full)  # the README's forwarding workflow
+    assert sent is not None
+    dispatch = payloads.repository_dispatch_event(
+        "ante-issue", client_payload=sent["client_payload"]
+    )
     path = write_event(tmp_path, dispatch, name="dispatch.json")
     result = award(team.workdir, path, github_env)
     assert result.code == 0, result.err

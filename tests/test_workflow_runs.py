@@ -7,9 +7,7 @@ against the fake GitHub and its git remote. Nothing here calls `ante` directly.
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import subprocess
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -18,7 +16,6 @@ from pathlib import Path
 import pytest
 import yaml
 from testbed.actions import Run, World
-from testbed.actions.world import forwarded
 from testbed.fakegithub import remote as fakeremote
 from testbed.receivers import Receivers
 
@@ -352,6 +349,7 @@ def forwarded_close(world: World) -> tuple[int, list[Run]]:
     )
     world.fake.close_issue("o/product", number, by="bob")
     delivery = world.forward("closed", number, repo="o/product", by="bob")
+    assert delivery is not None
     world.runner.drain()
     assert [r.name for r in delivery.runs] == ["issue"]
     return number, delivery.runs
@@ -548,23 +546,19 @@ def test_rotation_check_previews_a_rotation_pull_request(
     assert gate.delivery.payload["pull_request"]["head"]["ref"] == "volunteer"
 
 
-@pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
-def test_the_forwarding_recipe_is_the_readmes(actions: Callable[..., World]) -> None:
+def test_the_readmes_forwarding_workflow_skips_what_ante_would_not_act_on(
+    actions: Callable[..., World],
+) -> None:
     world = actions(schedules=False)
-    number = world.open_issue("Flaky", labels=["overhead"], assignees=["bob"])
-    world.close(number, by="bob")
-    payload = world.issue_event("closed", number, sender="bob")
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    program = re.search(r"jq '(\{event_type.*?)' \\", readme, re.S)
-    assert program, "the forwarding recipe's jq program is missing from the README"
-    sent = subprocess.run(
-        ["jq", program.group(1)],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(sent.stdout)["client_payload"] == forwarded(payload)
+    world.add_product("o/product")
+    chore = world.fake.add_issue("o/product", title="Chore", labels=["overhead"], user="bob")
+    question = world.fake.add_issue("o/product", title="Why?", labels=["question"], user="bob")
+    assert world.forward("opened", chore, repo="o/product", by="bob") is None  # not in `on:`
+    assert world.forward("closed", question, repo="o/product", by="bob") is None  # not overhead
+    assert world.forward("labeled", chore, repo="o/product", by="ante-app[bot]") is None  # a bot
+    sent = world.forward("closed", chore, repo="o/product", by="bob")
+    assert sent is not None and sent.name == "repository_dispatch"
+    assert sent.payload["action"] == "ante-issue"
 
 
 def test_upgrade_check_runs_on_pull_requests_that_touch_github_files(

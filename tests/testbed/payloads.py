@@ -94,8 +94,10 @@ def _id(text: str) -> int:
     return int(hashlib.sha1(text.encode()).hexdigest()[:7], 16)
 
 
-def user(login: str, template: Json | None = None, *, type: str = "User") -> Json:
-    """A webhook user object for `login`, shaped like a real one."""
+def user(login: str, template: Json | None = None, *, type: str | None = None) -> Json:
+    """A webhook user object for `login`, shaped like a real one (an App's `name[bot]` login is
+    of type Bot, as on GitHub)."""
+    type = type or ("Bot" if login.endswith("[bot]") else "User")
     template = template or example("issues", "opened")["sender"]
     text = json.dumps(template).replace(f"/{template['login']}", f"/{login}")
     person: Json = json.loads(text)

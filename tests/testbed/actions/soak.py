@@ -211,7 +211,10 @@ class Soak:
             assignees=[assignee],
         )
         self.product.append(number)
-        self.world.forward("opened", number, repo=PRODUCT, by=by, drop=self._drop())
+        # GitHub sends `opened`, then `labeled` and `assigned`; the README's workflow forwards
+        # the last two
+        for action, extra in (("opened", None), ("labeled", label), ("assigned", None)):
+            self.world.forward(action, number, repo=PRODUCT, by=by, label=extra, drop=self._drop())
 
     def close_overhead(self, number: int | None = None) -> None:
         open_ = [n for n in self.product if self.world.fake.issue(PRODUCT, n).state == "open"]

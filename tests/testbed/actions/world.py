@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from testbed import payloads
+from testbed import forwarding, payloads
 from testbed.ante import run_ante
 from testbed.fakegithub import FakeGitHub, Token
 
@@ -474,10 +474,16 @@ class World:
         by: str,
         label: str | None = None,
         drop: bool = False,
-    ) -> Delivery:
-        """A product repository's issue event, forwarded by the README's recipe (jq)."""
+    ) -> Delivery | None:
+        """A product repository's issue event, forwarded by the README's workflow (its `on:`,
+        its `if:` and its jq program, as written there); None when that workflow sends nothing."""
         payload = self.issue_event(action, number, repo=repo, sender=by, label=label)
-        return self.repository_dispatch("ante-issue", forwarded(payload), by=by, drop=drop)
+        body = forwarding.forward(payload)
+        if body is None:
+            return None
+        return self.repository_dispatch(
+            body["event_type"], body["client_payload"], by=by, drop=drop
+        )
 
     def repository_dispatch(
         self,
@@ -496,30 +502,3 @@ class World:
 
     def show(self, path: str, ref: str = "main") -> str | None:
         return self.remotes.show(self.repo, path, ref)
-
-
-def forwarded(payload: dict[str, Any]) -> dict[str, Any]:
-    """The README's forwarding recipe (its jq program) applied to an `issues` payload."""
-    issue = payload["issue"]
-    kept = (
-        "number",
-        "title",
-        "html_url",
-        "state",
-        "state_reason",
-        "created_at",
-        "updated_at",
-    )
-    return {
-        "action": payload["action"],
-        "repository": {"full_name": payload["repository"]["full_name"]},
-        "sender": {
-            "login": payload["sender"]["login"],
-            "type": payload["sender"]["type"],
-        },
-        "issue": {
-            **{key: issue[key] for key in kept},
-            "labels": [{"name": label["name"]} for label in issue["labels"]],
-            "assignees": [{"login": a["login"], "type": a["type"]} for a in issue["assignees"]],
-        },
-    }
