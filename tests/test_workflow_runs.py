@@ -388,6 +388,28 @@ def close_overhead(world: World) -> tuple[int, Run]:
     return number, only([r for r in closed.runs if r.name == "issue"])
 
 
+def test_the_apps_own_writes_start_runs_that_stop_at_their_filters(
+    actions: Callable[..., World],
+) -> None:
+    """Events made with the App's token start workflows (GITHUB_TOKEN's would not): ante's
+    comments, labels and assignments come back as events, and no workflow loops on them."""
+    world = actions(schedules=False)
+    world.install_app(["o/r"])
+    opened = world.open_issue("Checkout is down", labels=["product-emergency"], by="carol")
+    _, run = close_overhead(world)
+    succeeded(run)
+    world.runner.drain()
+    caused = [d for d in world.runner.deliveries if d.actor == "ante-app[bot]"]
+    kinds = {(d.name, d.payload.get("action")) for d in caused}
+    assert ("issue_comment", "created") in kinds, kinds
+    started = [r for d in caused for r in d.runs]
+    assert started, "the App's events start runs, as GitHub's do"
+    assert all(r.conclusion == "skipped" for r in started), [
+        (d.name, d.payload.get("action"), d.runs) for d in caused
+    ]
+    assert world.fake.issue("o/r", opened).assignees  # the page itself went out
+
+
 def test_a_ruleset_without_the_apps_bypass_stops_at_the_first_push_saying_what_to_add(
     actions: Callable[..., World],
 ) -> None:

@@ -290,6 +290,7 @@ class Runner:
         self._planned_until: dict[str, datetime] = {}
         self._workflows: dict[tuple[str, str], list[Workflow]] = {}
         self._kill_armed: str | None = None
+        self._activity_seen = len(tokens.fake.activity_since(0))
 
     # -- reading back ---------------------------------------------------------------------------
 
@@ -347,12 +348,15 @@ class Runner:
         repo: str,
         token: Token | None = None,
         drop: bool = False,
+        starts_runs: bool = True,
     ) -> Delivery:
-        """An event on `repo` happened now, made by a person or with `token`."""
+        """An event on `repo` happened now, made by a person or with `token` (`starts_runs`
+        False: made with a GITHUB_TOKEN the fake saw)."""
         actor = token.identity if token else (payload.get("sender") or {}).get("login", "")
         delivery = Delivery(next(self._ids), name, payload, repo, self.now, actor, "delivered")
         self.deliveries.append(delivery)
-        if token is not None and not token.starts_runs and name not in TOKEN_EXEMPT:
+        made_by_workflow = not starts_runs or (token is not None and not token.starts_runs)
+        if made_by_workflow and name not in TOKEN_EXEMPT:
             delivery.fate = "ignored"
             return delivery
         if drop:
@@ -414,6 +418,26 @@ class Runner:
         """Raise the `push` events of every push accepted since the last call (`actor`: whose
         they are when not the token's, e.g. who pressed the merge button)."""
         return [self._pushed(push, drop, actor) for push in self.remotes.pushes()]
+
+    def collect_activity(self) -> list[Delivery]:
+        """Raise the webhooks of what jobs did through the API since the last call: an App's or a
+        personal token's comments, labels, closes... start workflow runs as a person's do, so a
+        loop would show here; GITHUB_TOKEN's start none. (What people do, the world delivers as
+        it happens.)"""
+        fake = self.tokens.fake
+        fresh = fake.activity_since(self._activity_seen)
+        self._activity_seen += len(fresh)
+        raised = []
+        for activity in fresh:
+            if activity.via == "web" or activity.event not in ("issues", "issue_comment"):
+                continue
+            hook = fake.webhook(activity)
+            raised.append(
+                self.deliver(
+                    hook.event, hook.payload, repo=activity.repo, starts_runs=hook.starts_runs
+                )
+            )
+        return raised
 
     def _pushed(self, push: Push, drop: bool, actor: str | None) -> Delivery:
         token = self.tokens.get(push.token)
@@ -717,7 +741,8 @@ class Runner:
             return
         event = script.wait()
         if isinstance(event, float):
-            self.collect_pushes()  # what it pushed before sleeping is on GitHub already
+            self.collect_pushes()  # what it did before sleeping is on GitHub already
+            self.collect_activity()
 
             def wake() -> None:
                 if job.status != "completed":
@@ -739,6 +764,7 @@ class Runner:
         job.outcomes[step.id] = conclusion
         job.steps.append(StepRecord(step.title, conclusion, outcome.log, started, self.now))
         self.collect_pushes()
+        self.collect_activity()
         if outcome.killed:
             job.steps.append(
                 StepRecord(
