@@ -6,6 +6,7 @@ import json
 import re
 
 import yaml
+from ante.render import escape
 from testbed.ante import NOW, run_ante
 from testbed.fakegithub import FakeGitHub
 from testbed.gitbed import TeamRemote, git
@@ -50,7 +51,8 @@ def test_open_pr_proposes_one_reviewed_entry_and_never_touches_main(
     assert pull.pull is not None and pull.pull.head.startswith("ante/adjust/2026-11-18-alice-")
     assert pull.pull.requested_reviewers == ["dana"]
     assert "chip-adjustment" in pull.labels
-    assert "asked by @bob" in (pull.body or "") and "double award for o/r#12" in (pull.body or "")
+    body = pull.body or ""
+    assert "asked by @bob" in body and escape.markdown(reason, 1000) in body  # text, not links
     assert "closed twice" in (pull.body or "") and "| After merging | 0 |" in (pull.body or "")
     assert git(team.workdir, "status", "--porcelain") == ""
 

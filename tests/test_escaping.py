@@ -168,3 +168,31 @@ def test_a_multi_line_description_gives_a_calendar_that_parses(team) -> None:
     assert described.startswith("Line one\nLine two; with, commas\\ and")
     assert "\x07" not in described and "\r" not in described
     assert len(list(calendar.walk("VEVENT"))) > 0
+
+
+@pytest.mark.parametrize("reason", HOSTILE[:7] + HOSTILE[8:])
+def test_pull_request_bodies_show_a_hostile_reason_as_text(tmp_path: Path, reason: str) -> None:
+    """An adjustment's reason (typed into Run workflow) and the tax rate's reason (the policy)
+    land in pull request bodies as text."""
+    from types import SimpleNamespace
+
+    from ante.render import templates
+
+    entry = SimpleNamespace(member="bob", delta=-1, by="alice", reason=reason)
+    adjustment = SimpleNamespace(entry=entry, before=3, after=2)
+    plan = SimpleNamespace(week="2026-W48", rate=1, reason=reason, members=(), total=0)
+    bodies = [
+        templates.render(tmp_path, "adjust-pr.md.j2", adjustment=adjustment, path="x.yaml"),
+        templates.render(
+            tmp_path,
+            "tax-pr.md.j2",
+            plan=plan,
+            debtors=[],
+            history=[],
+            policy=SimpleNamespace(mode="fixed"),
+            path="ledger/tax/2026-W48.yaml",
+        ),
+    ]
+    for body in bodies:
+        html = cmarkgfm.github_flavored_markdown_to_html(body)
+        assert live_parts(html) == [], (live_parts(html), html[:2000])
