@@ -12,6 +12,7 @@ import subprocess
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import yaml
@@ -22,6 +23,7 @@ from testbed.receivers import Receivers
 ROOT = Path(__file__).resolve().parents[1]
 TAG = "<!-- ante:issue -->"
 HOUR = timedelta(hours=1)
+T = TypeVar("T")
 
 
 def journal(world: World) -> list[dict]:
@@ -44,9 +46,9 @@ def git_diff_names(world: World, base: str, head: str) -> list[str]:
     return out.stdout.split()
 
 
-def only(runs: list[Run]) -> Run:
-    assert len(runs) == 1, runs
-    return runs[0]
+def only(items: list[T]) -> T:
+    assert len(items) == 1, items
+    return items[0]
 
 
 def succeeded(run: Run) -> Run:

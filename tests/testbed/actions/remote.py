@@ -21,9 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from testbed.fakegithub import Token
 from testbed.fakegithub import remote as fakeremote
-
-from .tokens import Token
 
 HOOK = r'''#!{python}
 """{name} hook of the test bed's git remote (see tests/testbed/actions/remote.py)."""

@@ -22,6 +22,7 @@ split apart, every piece would pass the heap and the random generator around.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import json
@@ -398,8 +399,8 @@ class Runner:
             base_sha = self.remotes.head(repo, f"refs/heads/{base['ref']}")
             files = self.remotes.changed(repo, base_sha, head) if head and base_sha else []
             return sha, ref, files
-        ref = payload.get("ref") if name == "workflow_dispatch" else None
-        ref = ref or "refs/heads/main"
+        asked = payload.get("ref") if name == "workflow_dispatch" else None
+        ref = str(asked or "refs/heads/main")
         return self.remotes.head(repo, ref), ref, []
 
     def workflows(self, repo: str, sha: str) -> list[Workflow]:
@@ -465,7 +466,7 @@ class Runner:
                         delay = timedelta(seconds=self.rng.uniform(*self.durations.schedule_delay))
                         self._at(
                             when + delay,
-                            lambda r=repo, w=workflow.path, c=entry["cron"]: self._cron(r, w, c),
+                            functools.partial(self._cron, repo, workflow.path, entry["cron"]),
                         )
 
     def _scheduled_repos(self) -> list[str]:

@@ -295,7 +295,8 @@ class Script:
             if left <= 0:
                 self.kill()
                 return self._outcome(hung=True)
-            ready, _, _ = select.select([self.exited, self.listener], [], [], left)
+            watched: list[Any] = [self.exited, self.listener]
+            ready, _, _ = select.select(watched, [], [], left)
             if self.listener in ready:
                 conn, _ = self.listener.accept()
                 asked = b""

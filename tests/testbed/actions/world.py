@@ -231,9 +231,9 @@ class World:
             repo or self.repo,
             title=title,
             body=body,
-            labels=labels,
+            labels=list(labels),
             user=by,
-            assignees=assignees,
+            assignees=list(assignees),
         )
         self._issues("opened", number, by, repo, drop)
         for name in labels:  # GitHub sends `labeled` for each label an issue is opened with
