@@ -8,48 +8,34 @@ against the fake GitHub and the fake receivers.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from ante.files import emergencies
+from testbed import nights
 from testbed.ante import run_ante
 from testbed.fakegithub import FakeGitHub
 from testbed.gitbed import TeamRemote, git
+from testbed.nights import at
 from testbed.payloads import event_env, issues_event
 from testbed.receivers import Receivers
-
-NIGHTS = """\
-description: Out-of-hours volunteers (six-month terms), one week at a time.
-roles: [volunteer]
-handoff: {weekday: wednesday, time: "10:00", timezone: Europe/London}
-emergency_label: null
-escalation: [mgr1, mgr2]
-escalate_after: {first_mate: 10, managers: 30}
-volunteers:
-  - {login: dave, from: 2026-11-01}
-"""
 
 
 @pytest.fixture
 def night_team(team: TeamRemote, receivers: Receivers, github_fake: FakeGitHub) -> TeamRemote:
-    rotations = team.workdir / "rotations"
-    oncall = rotations / "oncall.yaml"
-    text = oncall.read_text().replace("escalation: []", "escalation: [mgr1]")
-    oncall.write_text(text + "\nout_of_hours: nights\n")
-    (rotations / "nights.yaml").write_text(NIGHTS)
-    policy = team.workdir / "ledger" / "policy.yaml"
-    policy.write_text(policy.read_text() + "\n" + receivers.policy())
+    for name, text in nights.files(
+        (team.workdir / "rotations/oncall.yaml").read_text(),
+        (team.workdir / "ledger/policy.yaml").read_text(),
+        receivers.policy(),
+    ).items():
+        (team.workdir / name).write_text(text)
     git(team.workdir, "add", "-A")
     git(team.workdir, "commit", "-qm", "nights rotation, managers, notify")
     git(team.workdir, "push", "-q", "origin", "main")
-    for login in ("alice", "bob", "carol", "dave", "mgr1", "mgr2", "passer-by"):
+    for login in (*nights.PEOPLE, "passer-by"):
         github_fake.add_user(login)
     return team
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def emergency(

@@ -7,7 +7,7 @@ PagerDuty's published description."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,29 +18,17 @@ from ante.files import emergencies
 from ante.notify.channels import channels
 from ante.notify.deliver import deliver
 from ante.notify.incidents import LookupFailed, find
+from testbed import nights
 from testbed.ante import run_ante
 from testbed.fakegithub import FakeGitHub
 from testbed.gitbed import TeamRemote, git
+from testbed.nights import at
 from testbed.pagerduty_api import API_KEY, PATH, UNREACHABLE, PagerDutyAPI
 from testbed.payloads import event_env, issues_event
 from testbed.receivers import Receivers
 
-NIGHTS = """\
-description: Out-of-hours volunteers, one week at a time.
-roles: [volunteer]
-handoff: {weekday: wednesday, time: "10:00", timezone: Europe/London}
-emergency_label: null
-escalation: [mgr1, mgr2]
-escalate_after: {first_mate: 10, managers: 30}
-volunteers:
-  - {login: dave, from: 2026-11-01}
-"""
 OPENED = "2026-11-21T23:30:00Z"  # a Saturday night: dave (nights) is paged, bob is first-mate
 ISSUE = "https://github.com/o/r/issues/{}"
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
 @pytest.fixture
@@ -53,17 +41,16 @@ def pagerduty(receivers: Receivers) -> Iterator[PagerDutyAPI]:
 def night_team(
     team: TeamRemote, receivers: Receivers, fake: FakeGitHub, api: str, *, escalates: bool = False
 ) -> TeamRemote:
-    rotations = team.workdir / "rotations"
-    oncall = rotations / "oncall.yaml"
-    text = oncall.read_text().replace("escalation: []", "escalation: [mgr1]")
-    oncall.write_text(text + "\nout_of_hours: nights\n")
-    (rotations / "nights.yaml").write_text(NIGHTS)
-    policy = team.workdir / "ledger" / "policy.yaml"
-    policy.write_text(policy.read_text() + "\n" + receivers.policy(api=api, escalates=escalates))
+    for name, text in nights.files(
+        (team.workdir / "rotations/oncall.yaml").read_text(),
+        (team.workdir / "ledger/policy.yaml").read_text(),
+        receivers.policy(api=api, escalates=escalates),
+    ).items():
+        (team.workdir / name).write_text(text)
     git(team.workdir, "add", "-A")
     git(team.workdir, "commit", "-qm", "nights rotation, managers, notify with PagerDuty's API")
     git(team.workdir, "push", "-q", "origin", "main")
-    for login in ("alice", "bob", "carol", "dave", "mgr1", "mgr2"):
+    for login in nights.PEOPLE:
         fake.add_user(login)
     return team
 

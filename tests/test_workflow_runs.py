@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import pytest
 import yaml
+from testbed import nights
 from testbed.actions import Run, World
 from testbed.fakegithub import remote as fakeremote
 from testbed.receivers import Receivers
@@ -104,16 +105,6 @@ def test_events_that_concern_nothing_start_no_runner(
 
 SATURDAY_NIGHT = datetime(2026, 11, 21, 23, 30, tzinfo=UTC)  # alice captain, bob first-mate
 MONDAY_MORNING = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
-NIGHTS = """\
-description: Out-of-hours volunteers (six-month terms), one week at a time.
-roles: [volunteer]
-handoff: {weekday: wednesday, time: "10:00", timezone: Europe/London}
-emergency_label: null
-escalation: [mgr1, mgr2]
-escalate_after: {first_mate: 10, managers: 30}
-volunteers:
-  - {login: dave, from: 2026-11-01}
-"""
 
 
 @pytest.fixture
@@ -124,20 +115,17 @@ def night_world(actions: Callable[..., World], receivers: Receivers) -> Callable
         world = actions(
             schedules=False,
             start=start - HOUR,
-            members=("alice", "bob", "carol", "dave"),
+            members=nights.PEOPLE[:4],
             secrets=receivers.env(),
         )
         for login in ("mgr1", "mgr2"):
             world.fake.add_user(login)
-        oncall = world.show("rotations/oncall.yaml") or ""
-        policy = world.show("ledger/policy.yaml") or ""
         world.push(
-            {
-                "rotations/oncall.yaml": oncall.replace("escalation: [alice]", "escalation: [mgr1]")
-                + "\nout_of_hours: nights\n",
-                "rotations/nights.yaml": NIGHTS,
-                "ledger/policy.yaml": policy + "\n" + receivers.policy(backoff=0),
-            },
+            nights.files(
+                world.show("rotations/oncall.yaml") or "",
+                world.show("ledger/policy.yaml") or "",
+                receivers.policy(backoff=0),
+            ),
             by="alice",
             message="Out-of-hours volunteers, managers, channels",
         )
