@@ -29,6 +29,7 @@ issues it opened, the deliveries it dropped); one module keeps them in step.
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import subprocess
@@ -74,6 +75,12 @@ WORTH = {
 }  # the policy's awards (ante init's defaults)
 NOISE_LABELS = ("needs-info", "bug", "docs", "customer", "p2", "good first issue")
 DAY = timedelta(days=1)
+FIXED_CLOSES = 9  # a week's closes in the bursts: 5 on Monday, 4 on Wednesday
+
+
+def team(people: int = len(TEAM)) -> tuple[str, ...]:
+    """A team of `people` (the bill's 50): these ten, then member11, member12, ..."""
+    return (TEAM + tuple(f"member{k}" for k in range(len(TEAM) + 1, people + 1)))[:people]
 
 
 @dataclass
@@ -167,12 +174,17 @@ class Soak:
         start: datetime,
         hours: float,
         protected: bool = False,
+        people: int = len(TEAM),
+        closes: int | None = None,
     ) -> None:
+        """`people` scales the daily traffic (10: as ever); `closes`: overhead closes a week
+        (None: 1-4 a working day besides the bursts')."""
         self.seed, self.start, self.end = seed, start, start + timedelta(hours=hours)
         self.rng = random.Random(seed * 7919 + 17 + start.toordinal())
-        self.world = World(tmp, fake, members=TEAM, seed=seed, start=start)
+        self.team, self.closes = team(people), closes
+        self.world = World(tmp, fake, members=self.team, seed=seed, start=start)
         self.world.add_product(PRODUCT)
-        for login in TEAM:
+        for login in self.team:
             fake.set_permission(PRODUCT, login, "write")
         self.world.install_app([TEAM_REPO, PRODUCT])
         if protected:  # the README's step 4: a ruleset on main, the App on its bypass list
@@ -200,7 +212,7 @@ class Soak:
         action()
 
     def open_overhead(self) -> None:
-        by, assignee = self.rng.choice(TEAM), self.rng.choice(TEAM)
+        by, assignee = self.rng.choice(self.team), self.rng.choice(self.team)
         label = "overhead:large" if self.rng.random() < 0.2 else "overhead"
         number = self.world.fake.add_issue(
             PRODUCT,
@@ -223,7 +235,7 @@ class Soak:
                 return
             number = self.rng.choice(open_)
         issue = self.world.fake.issue(PRODUCT, number)
-        by = issue.assignees[0] if issue.assignees else self.rng.choice(TEAM)
+        by = issue.assignees[0] if issue.assignees else self.rng.choice(self.team)
         reason = "not_planned" if self.rng.random() < 0.15 else "completed"
         self.world.fake.close_issue(PRODUCT, number, by=by, reason=reason)
         self.closed_at[f"https://github.com/{PRODUCT}/issues/{number}"] = self.runner.now
@@ -234,14 +246,14 @@ class Soak:
             self.open_overhead()
         number = self.rng.choice(self.product)
         label = self.rng.choice(NOISE_LABELS)
-        by = self.rng.choice(TEAM)
+        by = self.rng.choice(self.team)
         self.world.fake.label_issue(PRODUCT, number, label, by=by)
         self.world.forward("labeled", number, repo=PRODUCT, by=by, label=label, drop=self._drop())
 
     def open_team_issue(self) -> None:
         number = self.world.open_issue(
             f"Question {len(self.team_issues) + 1}",
-            by=self.rng.choice(TEAM),
+            by=self.rng.choice(self.team),
             labels=[self.rng.choice(NOISE_LABELS)],
             drop=self._drop(),
         )
@@ -254,7 +266,7 @@ class Soak:
         self.world.label(
             number,
             self.rng.choice(NOISE_LABELS),
-            by=self.rng.choice(TEAM),
+            by=self.rng.choice(self.team),
             drop=self._drop(),
         )
 
@@ -262,7 +274,7 @@ class Soak:
         before = len(self.runner.deliveries)
         number = self.world.open_issue(
             f"Emergency {len(self.emergencies) + 1}: checkout is down",
-            by=self.rng.choice(TEAM),
+            by=self.rng.choice(self.team),
             labels=["product-emergency"],
             drop=self._drop(),
         )
@@ -273,7 +285,7 @@ class Soak:
     def merge_tax(self) -> None:
         for pull in self.world.fake.pulls(TEAM_REPO):
             if pull.state == "open" and pull.title.startswith("Weekly chip tax"):
-                self.world.merge_pull(pull.number, by=self.rng.choice(TEAM), drop=self._drop())
+                self.world.merge_pull(pull.number, by=self.rng.choice(self.team), drop=self._drop())
 
     # -- the days -------------------------------------------------------------------------------
 
@@ -293,6 +305,11 @@ class Soak:
         plan: list[tuple[datetime, Callable[[], None]]] = []
         rng = self.rng
         day = self.start.replace(hour=0, minute=0)
+        scale = len(self.team) / len(TEAM)
+        opens, closes = (2, 4), (1, 4)
+        if self.closes is not None:  # a working day's share of the week's closes, give or take 2
+            mean = round((self.closes - FIXED_CLOSES) / 5)
+            opens, closes = (max(0, mean - 1), mean + 3), (max(0, mean - 2), mean + 2)
 
         def at(when: datetime, action: Callable[[], None]) -> None:
             if self.start <= when < self.end:
@@ -304,15 +321,17 @@ class Soak:
                 return day + timedelta(hours=h)
 
             if day.weekday() < 5:  # working days: overhead comes and goes
-                for _ in range(rng.randint(2, 4)):
+                for _ in range(rng.randint(*opens)):
                     at(hour(rng.uniform(9, 17)), self.open_overhead)
-                for _ in range(rng.randint(1, 4)):
+                for _ in range(rng.randint(*closes)):
                     at(hour(rng.uniform(9.5, 18)), self.close_overhead)
-                for _ in range(rng.randint(0, 3)):
+                for _ in range(rng.randint(0, round(3 * scale))):
                     at(hour(rng.uniform(9, 17)), self.relabel_overhead)
-                at(hour(rng.uniform(9, 17)), self.open_team_issue)
-            if rng.random() < 0.2:
-                at(hour(rng.uniform(0, 24)), self.open_emergency)
+                for _ in range(round(scale)):
+                    at(hour(rng.uniform(9, 17)), self.open_team_issue)
+            for _ in range(math.ceil(scale)):  # an emergency every five days per ten people
+                if rng.random() < 0.2 * scale / math.ceil(scale):
+                    at(hour(rng.uniform(0, 24)), self.open_emergency)
             if day.weekday() == 0:  # Monday's bursts
                 at(hour(7 + 2 / 60), self.open_emergency)  # while the triage sweep runs
                 at(hour(10), self._label_burst)  # 20 label changes, an emergency among them
@@ -332,7 +351,7 @@ class Soak:
         for emergency in self.emergencies:  # an emergency is over a few hours later
             issue = self.world.fake.issue(TEAM_REPO, emergency.number)
             if issue.state == "open" and self.runner.now - emergency.opened_at > timedelta(hours=4):
-                self.world.close(emergency.number, by=self.rng.choice(TEAM), drop=self._drop())
+                self.world.close(emergency.number, by=self.rng.choice(self.team), drop=self._drop())
 
     def _label_burst(self) -> None:
         while len(self.team_issues) < 6:
