@@ -57,7 +57,8 @@ def _table(people: int, week: Bill, soak: Soak, forwards: int) -> str:
         f"  escalate watcher apart: {weekly(WATCHER, watcher.jobs)} jobs/"
         f"{weekly(WATCHER, watcher.minutes)} min a week ({len(soak.emergencies)} emergencies "
         "played, nobody answers: each one watched to the managers' page)",
-        f"  product repository's ante-forward apart: {weekly('issue', forwards)} jobs/min a week",
+        f"  product repository's ante-forward apart: {weekly('issue', forwards)} jobs a week"
+        " (a minute each, billed to the product repository)",
     ]
     for kind in EFFECTS:
         wait = week.waits[kind]

@@ -100,7 +100,7 @@ def bill(runs: Iterable[Run], *, start: datetime, days: float) -> Bill:
     fires in a week against the runs played; every other one by the week's five working days
     against the working days played (people's traffic; a Monday's bursts count once a day)."""
     end = start + timedelta(days=days)
-    runs = [run for run in runs if run.created_at < end]  # not the quiet hours after the end
+    runs = [run for run in runs if start <= run.created_at < end]  # not the quiet hours after
     workflows: dict[str, Line] = {}
     played: dict[str, int] = {}
     crons: dict[str, set[str]] = {}
