@@ -21,7 +21,7 @@ def test_a_job_that_started_a_runner_is_billed_by_the_started_minute_and_scaled_
     runs = world.runner.runs[setup:]
     started = [j for r in runs for j in r.jobs.values() if j.started_at is not None]
     (job,) = started
-    assert job.finished_at is not None
+    assert job.started_at is not None and job.finished_at is not None
     seconds = (job.finished_at - job.started_at).total_seconds()
 
     week = bill(runs, start=start, days=7)
