@@ -567,7 +567,12 @@ def test_the_readmes_forwarding_workflow_skips_what_ante_would_not_act_on(
     question = world.fake.add_issue("o/product", title="Why?", labels=["question"], user="bob")
     assert world.forward("opened", chore, repo="o/product", by="bob") is None  # not in `on:`
     assert world.forward("closed", question, repo="o/product", by="bob") is None  # not overhead
-    assert world.forward("labeled", chore, repo="o/product", by="ante-app[bot]") is None  # a bot
+    world.fake.label_issue("o/product", chore, "customer", by="bob")
+    noise = world.forward("labeled", chore, repo="o/product", by="bob", label="customer")
+    assert noise is None  # a label that changes nothing starts no job, here or there
+    bot = world.forward("labeled", chore, repo="o/product", by="ante-app[bot]", label="overhead")
+    assert bot is None  # ante's own writes never bounce
+    assert world.forward("labeled", chore, repo="o/product", by="bob", label="overhead")
     sent = world.forward("closed", chore, repo="o/product", by="bob")
     assert sent is not None and sent.name == "repository_dispatch"
     assert sent.payload["action"] == "ante-issue"
