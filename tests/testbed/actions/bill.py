@@ -174,7 +174,9 @@ def waits(soak: Soak) -> dict[str, Waits]:
         url = f"https://github.com/{PRODUCT}/issues/{number}"
         issue = fake.issue(PRODUCT, number)
         acks = [c.created_at for c in fake.comments(PRODUCT, number) if TAG in c.body]
-        delivery = _at(forwarded.get((url, "opened"), []), issue.created_at)
+        # a new labelled issue reaches the team as its `labeled` event (the recipe sends no
+        # `opened`)
+        delivery = _at(forwarded.get((url, "labeled"), []), issue.created_at)
         _note(found["ack"], delivery, issue.created_at, min(acks, default=None))
     return found
 
