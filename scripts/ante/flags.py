@@ -10,8 +10,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
+
+from ante.errors import UsageError
 
 if TYPE_CHECKING:
     from ante.context import Context
@@ -57,9 +60,36 @@ def output_format(parser: Arguments, *extra: str) -> None:
     parser.add_argument("--format", choices=("text", *extra, "json"), default="text")
 
 
+def period(parser: Arguments, start: str, end: str = "today") -> None:
+    """`--from DAY --to DAY` (into `start` and `end`; read them with `day`)."""
+    parser.add_argument("--from", dest="start", help=f"first day, YYYY-MM-DD (default: {start})")
+    parser.add_argument("--to", dest="end", help=f"last day, YYYY-MM-DD (default: {end})")
+
+
+def day(text: str | None, flag: str) -> date | None:
+    """A `--from`/`--to` value: None when not given; a clear error when not a date."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{flag}: not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def event(parser: Arguments, help: str, *, required: bool = False) -> None:
     """`--event FILE`: an event payload (JSON), as GitHub Actions hands it to a step."""
     parser.add_argument("--event", required=required, help=help)
+
+
+@dataclass(frozen=True)
+class PushOptions:
+    """The options of a command whose only choice is `--push`."""
+
+    push: bool
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> PushOptions:
+        return cls(push=bool(args.push))
 
 
 @dataclass(frozen=True)

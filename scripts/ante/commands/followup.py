@@ -4,28 +4,16 @@ overdue actions are reminded once a week."""
 
 from __future__ import annotations
 
-import argparse
-from dataclasses import dataclass
-
 from ante import flags
 from ante.context import Context
 from ante.services import followups
 
 
-@dataclass(frozen=True)
-class Options:
-    push: bool
-
-    @classmethod
-    def parse(cls, args: argparse.Namespace) -> Options:
-        return cls(bool(args.push))
-
-
 def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("followup", help="post-mortem actions: open, link, chase, tick off")
     flags.push(p)
-    flags.runs(p, Options.parse, run)
+    flags.runs(p, flags.PushOptions.parse, run)
 
 
-def run(opts: Options, ctx: Context) -> int:
+def run(opts: flags.PushOptions, ctx: Context) -> int:
     return followups.run(ctx, push=opts.push)

@@ -9,7 +9,6 @@ handoff runs) and close the previous ones. Without a token it says what it would
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,19 +29,10 @@ HANDOFF_LABEL = "on-call-handoff"
 PATHS = ("ledger", "rotations", "STATUS.md")
 
 
-@dataclass(frozen=True)
-class Options:
-    push: bool
-
-    @classmethod
-    def parse(cls, args: argparse.Namespace) -> Options:
-        return cls(push=args.push)
-
-
 def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("handoff", help="the weekly on-call handoff (records, calendar, issue)")
     flags.push(p)
-    flags.runs(p, Options.parse, run)
+    flags.runs(p, flags.PushOptions.parse, run)
 
 
 @dataclass(frozen=True)
@@ -240,7 +230,7 @@ def open_issue(ctx: Context, roster: Roster, queue: list[maintenance.QueueItem])
             ctx.say(f"{roster.name}: closed the earlier handoff issue #{old.number}")
 
 
-def run(opts: Options, ctx: Context) -> int:
+def run(opts: flags.PushOptions, ctx: Context) -> int:
     rosters = rotations.load_rotations(ctx.repo)
     if not rosters:
         ctx.say("no rotations: nothing to hand off")

@@ -15,7 +15,6 @@ from datetime import date
 
 from ante import flags
 from ante.context import Context
-from ante.errors import UsageError
 from ante.render import statement as render
 from ante.services import history
 
@@ -29,26 +28,16 @@ class Options:
 
     @classmethod
     def parse(cls, args: argparse.Namespace) -> Options:
-        start, end = _day(args.start, "--from"), _day(args.end, "--to")
+        start, end = flags.day(args.start, "--from"), flags.day(args.end, "--to")
         return cls(args.login, start, end, args.format)
 
 
 def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("history", help="a member's chip statement with a running balance")
     p.add_argument("login", help="the member")
-    p.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: Jan 1)")
-    p.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (default: today)")
+    flags.period(p, "Jan 1")
     flags.output_format(p, "csv")
     flags.runs(p, Options.parse, run)
-
-
-def _day(text: str | None, flag: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{flag}: not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def run(opts: Options, ctx: Context) -> int:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-from dataclasses import dataclass
-
 from ante import flags
 from ante.context import Context
 from ante.core.ledger import grants_due
@@ -12,19 +9,10 @@ from ante.files import gitrepo, yamlio
 from ante.services import status_file
 
 
-@dataclass(frozen=True)
-class Options:
-    push: bool
-
-    @classmethod
-    def parse(cls, args: argparse.Namespace) -> Options:
-        return cls(push=args.push)
-
-
 def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("refresh", help="grant new members their chips and re-render STATUS.md")
     flags.push(p, "commit and push what changed")
-    flags.runs(p, Options.parse, run)
+    flags.runs(p, flags.PushOptions.parse, run)
 
 
 def apply(ctx: Context) -> str | None:
@@ -47,7 +35,7 @@ def apply(ctx: Context) -> str | None:
     return "ante: re-render STATUS.md"
 
 
-def run(opts: Options, ctx: Context) -> int:
+def run(opts: flags.PushOptions, ctx: Context) -> int:
     result = gitrepo.save(ctx.repo, lambda: apply(ctx), ["ledger", "STATUS.md"], push=opts.push)
     message = result.report()
     ctx.say(message)

@@ -3,28 +3,16 @@ starts and at its handoff (once each; a late run still sends what is useful)."""
 
 from __future__ import annotations
 
-import argparse
-from dataclasses import dataclass
-
 from ante import flags
 from ante.context import Context
 from ante.services import reminders
 
 
-@dataclass(frozen=True)
-class Options:
-    push: bool
-
-    @classmethod
-    def parse(cls, args: argparse.Namespace) -> Options:
-        return cls(bool(args.push))
-
-
 def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("remind", help="shift reminders: the day before, and at handoff")
     flags.push(p, "commit and push the record of what was sent")
-    flags.runs(p, Options.parse, run)
+    flags.runs(p, flags.PushOptions.parse, run)
 
 
-def run(opts: Options, ctx: Context) -> int:
+def run(opts: flags.PushOptions, ctx: Context) -> int:
     return reminders.run(ctx, push=opts.push)

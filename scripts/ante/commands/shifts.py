@@ -33,15 +33,14 @@ class Options:
 
     @classmethod
     def parse(cls, args: argparse.Namespace) -> Options:
-        start, end = _day(args.start, "--from"), _day(args.end, "--to")
+        start, end = flags.day(args.start, "--from"), flags.day(args.end, "--to")
         return cls(args.name, start, end, args.format)
 
 
 def add_parser(sub: flags.Subparsers) -> None:
     p = sub.add_parser("shifts", help="served on-call shifts per person and the amount owed")
     p.add_argument("name", nargs="?", help="one rotation (default: all)")
-    p.add_argument("--from", dest="start", help="first day (YYYY-MM-DD; default: all history)")
-    p.add_argument("--to", dest="end", help="last day (YYYY-MM-DD; default: today)")
+    flags.period(p, "all history")
     flags.output_format(p, "csv")
     flags.runs(p, Options.parse, run)
 
@@ -58,15 +57,6 @@ class Row:
     @property
     def amount(self) -> Decimal:
         return (self.shifts * self.per_shift).quantize(CENT)
-
-
-def _day(text: str | None, flag: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{flag}: not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def report(ctx: Context, name: str | None, start: date | None, end: date) -> list[Row]:
