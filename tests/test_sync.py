@@ -10,12 +10,16 @@ from ante.context import Context
 from ante.core import awards
 from ante.core.awards import Person, Provenance
 from ante.core.models import Entry
+from ante.github.types import marker_tag
 from testbed.ante import run_ante
 from testbed.builders import journal
 from testbed.fakegithub import FakeGitHub
+from testbed.fakegithub.tokens import WORKFLOW_BOT
 from testbed.gitbed import TeamRemote, git
 
 NOW = "2026-11-18T12:00:00Z"
+TAG = marker_tag("issue")
+ANNOUNCED = f"{TAG}\n<!-- ante-section:award -->\nchips\n<!-- /ante-section:award -->\n"
 MEMBERS = ("alice", "bob", "carol")
 
 
@@ -48,8 +52,11 @@ def seed(fake: FakeGitHub, count: int) -> list[int]:
     return numbers
 
 
-def record_events_for(repo: Path, fake: FakeGitHub, numbers: list[int]) -> None:
-    """What `ante award` runs for these issues' close events recorded (one journal write)."""
+def record_events_for(
+    repo: Path, fake: FakeGitHub, numbers: list[int], *, commented: bool = True
+) -> None:
+    """What `ante award` runs for these issues' close events recorded (one journal write), and
+    the comments they posted after their push (unless their runner was lost before that)."""
     ctx = Context(repo=repo, now=datetime(2026, 11, 18, 10, tzinfo=UTC), environ={})
     ledger = ctx.store.load()
     entries: list[Entry] = []
@@ -73,6 +80,8 @@ def record_events_for(repo: Path, fake: FakeGitHub, numbers: list[int]) -> None:
     ctx.store.append(ledger, entries)
     git(repo, "commit", "-qam", "events that did run")
     git(repo, "push", "-q", "origin", "main")
+    for number in numbers if commented else ():
+        fake.add_comment("o/r", number, ANNOUNCED, user=WORKFLOW_BOT)
 
 
 def test_250_issues_30_percent_missed_all_awarded_from_3_list_pages(
@@ -97,9 +106,9 @@ def test_250_issues_30_percent_missed_all_awarded_from_3_list_pages(
     refs = [e["ref"] for e in awarded]
     assert len(refs) == len(set(refs)) == 250  # 100% awarded, none twice
     assert sum(e["delta"] for e in awarded) == 250 + 25  # every tenth is overhead:large
-    commented = [n for n in numbers if github_fake.comments("o/r", n)]
-    assert sorted(commented) == sorted(missed)  # the issues sync changed say so, once
-    assert all(len(github_fake.comments("o/r", n)) == 1 for n in missed)
+    assert all(len(github_fake.comments("o/r", n)) == 1 for n in numbers)  # one each
+    announced = [n for n in numbers if github_fake.comments("o/r", n)[0].body == ANNOUNCED]
+    assert sorted(set(numbers) - set(announced)) == sorted(missed)  # sync said what it did
     cursor = yaml.safe_load(team.show("ledger/sync.yaml"))["cursor"]
     assert str(cursor).startswith("2026-11-18")
 
@@ -199,3 +208,41 @@ def test_a_renamed_repository_is_followed_and_nothing_is_awarded_twice(
     assert refs == [old, f"https://github.com/o/app2/issues/{second}"]  # #first not twice
     comments = github_fake.comments("o/app2", second)
     assert len(comments) == 1 and "@bob" in comments[0].body  # written at the new name
+
+
+def test_a_run_lost_after_its_push_is_announced_by_sync_once(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict
+) -> None:
+    """The award landed but its runner was lost before the comment: nothing happened on the
+    issue since, so nothing else would ever say it. Sync posts the comment (journal untouched),
+    keeps the intake section of a comment that has one, and leaves announced issues alone."""
+    silent, acknowledged, announced = seed(github_fake, 3)
+    intake = f"{TAG}\n<!-- ante-section:intake -->\nThanks\n<!-- /ante-section:intake -->\n"
+    github_fake.add_comment("o/r", acknowledged, intake, user=WORKFLOW_BOT)  # before the close
+    github_fake.reopen_issue("o/r", acknowledged)
+    github_fake.close_issue("o/r", acknowledged, by="bob")
+    record_events_for(team.workdir, github_fake, [silent, acknowledged], commented=False)
+    record_events_for(team.workdir, github_fake, [announced])
+    head, before = team.head(), len(github_fake.calls)
+
+    result = sync(team.workdir, github_env, "--push", "--since", "2026-11-18T00:00:00Z")
+
+    assert result.code == 0, result.err
+    assert len(journal(team.show("ledger/journal/2026/entries.yaml"), "award", "revoke")) == 3
+    assert team.show("ledger/journal/2026/entries.yaml") == git(
+        team.workdir, "show", f"{head}:ledger/journal/2026/entries.yaml"
+    )
+    said = github_fake.comments("o/r", silent)
+    assert len(said) == 1 and "@alice" in said[0].body and "chip" in said[0].body
+    both = github_fake.comments("o/r", acknowledged)
+    assert len(both) == 1 and "Thanks" in both[0].body and "@bob" in both[0].body
+    assert [c.body for c in github_fake.comments("o/r", announced)] == [ANNOUNCED]
+    calls = github_fake.calls[before:]
+    # one comment listing for each issue whose last change was the journal's, nothing for the
+    # announced one (its comment came after the journal's write)
+    assert sum(path.endswith("/comments") for m, path in calls if m == "GET") == 2
+    assert sum(m in ("POST", "PATCH") for m, _ in calls) == 2
+
+    again, before = sync(team.workdir, github_env, "--push"), len(github_fake.calls)
+    assert again.code == 0, again.err
+    assert not [c for c in github_fake.calls[before:] if c[0] in ("POST", "PATCH")]

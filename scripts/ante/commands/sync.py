@@ -8,8 +8,13 @@ those the journal holds chips for with the same idempotent rules as `ante award`
 the issues it changed, and advances the cursor to the run's start less an overlap: an issue seen
 twice changes nothing the second time.
 
+An award whose run was lost between its push and its comment leaves a sign: the issue's last
+change is the one the journal recorded (a comment would have come after). Sync reads those
+issues' comments and posts ante's when it is missing or older than the journal's change.
+
 API cost: one list request per 100 issues updated since the cursor per repository; issues the
-journal already matches cost nothing more. A new award reads the issue's timeline (who applied
+journal already matches cost nothing more, except one comment listing for an issue whose last
+change is the journal's. A new award reads the issue's timeline (who applied
 the label) and, when needed, a role on the repository (cached per person and repository).
 """
 
@@ -87,7 +92,7 @@ def run(opts: Options, ctx: Context) -> int:
     balances = ctx.store.load().balances()
     for case in cases:
         done = case.plan
-        if done is not None and (done.changed or any(s.refusal for s in done.shares)):
+        if done is not None and (done.changed or case.owed or any(s.refusal for s in done.shares)):
             try:
                 award.post_comment(ctx, gh, case, balances)
             except AnteError as exc:

@@ -45,6 +45,7 @@ class Case:
     trusted: frozenset[str] = frozenset()
     timeline: Timeline | None = None
     plan: Plan | None = None
+    owed: bool = False  # the journal already holds this state; only its comment is missing
 
 
 def read_event(path: Path, ctx: Context) -> tuple[str, IssueFacts]:

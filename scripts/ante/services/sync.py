@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ante import clock
 from ante.context import Context
-from ante.core import awards
+from ante.core import awards, comment
 from ante.core.awards import IssueFacts, Provenance
 from ante.core.ledger import Ledger
 from ante.core.models import Entry, Strict
@@ -111,13 +111,21 @@ def candidates(
     earlier: dict[str, list[Entry]],
     today: date,
 ) -> list[Case]:
-    """The issues whose journal entries would change; vetted only when someone would earn."""
+    """The issues whose journal entries would change, vetted only when someone would earn; and
+    those whose journal change was never announced on the issue (`Case.owed`)."""
     cases: list[Case] = []
     for issue in found:
         past = earlier.get(issue.url, []) + ledger.entries_for(issue.url)
         newest = max((e.at for e in past if e.at is not None), default=None)
         if newest is not None and newest >= issue.updated_at:
-            continue  # the journal has seen this very state
+            # The journal has seen this very state and nothing happened on the issue since,
+            # not even ante's comment: the run that wrote it may have died before commenting.
+            case = Case(issue)
+            if unannounced(gh, case, newest):
+                award.investigate(gh, case, ledger)  # the comment says who earned and why
+                case.owed = True
+                cases.append(case)
+            continue
         case = Case(issue)
         if awards.worth(issue, ledger.policy) and not issue.assignees:
             award.investigate(gh, case, ledger)  # lists don't say who closed it
@@ -132,6 +140,15 @@ def candidates(
                 case.provenance = Provenance(known=True)  # nobody earns: nothing to vet
         cases.append(case)
     return cases
+
+
+def unannounced(gh: GitHubAdapter, case: Case, written: datetime) -> bool:
+    """True when ante's comment on the issue predates the journal's last change to it (or is
+    missing, or has no award section): one comment listing."""
+    own = gh.own_comment(gh.comments(case.issue.repo, case.issue.number), comment.MARKER)
+    if own is None:
+        return True
+    return "award" not in comment.sections(own.body) or own.updated_at < written
 
 
 def publish(
