@@ -103,6 +103,7 @@ class _Waiting:
     last_on: dict[str, datetime] = field(default_factory=dict)
     held: dict[tuple[str, str], int] = field(default_factory=dict)
     last_held: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    shifts: dict[str, int] = field(default_factory=dict)  # per login, every role
     previous: Shift | None = None
 
     def record(self, shift: Shift) -> None:
@@ -111,72 +112,99 @@ class _Waiting:
             self.last_on[key] = shift.start
             self.held[key, role] = self.held.get((key, role), 0) + 1
             self.last_held[key, role] = shift.start
+            self.shifts[key] = self.shifts.get(key, 0) + 1
         self.previous = shift
 
     def total(self, login: str) -> int:
-        return sum(n for (who, _), n in self.held.items() if who == login)
+        return self.shifts.get(login, 0)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """One volunteer's term and time away as UTC ranges, worked out once per schedule rather
+    than once a week: a replay of many weeks asks each of them every week."""
+
+    volunteer: Volunteer
+    key: str
+    since: datetime  # the term's first midnight: a newcomer waits from here
+    term: tuple[datetime, datetime] | None  # None: the term ends before it starts
+    away: tuple[tuple[datetime, datetime], ...]
+
+    @classmethod
+    def of(cls, rotation: Rotation, volunteer: Volunteer) -> _Window:
+        ends_first = volunteer.end is not None and volunteer.end < volunteer.start
+        return cls(
+            volunteer,
+            volunteer.login.lower(),
+            rotation.at_local(volunteer.start, time(0)),
+            None if ends_first else rotation.day_span(volunteer.start, volunteer.term_end),
+            tuple(rotation.day_span(p.start, p.end) for p in volunteer.unavailable),
+        )
+
+    def free(self, start: datetime, end: datetime) -> bool:
+        """In the term for the whole of [start, end), and not away on any day of it."""
+        if self.term is None or start < self.term[0] or end > self.term[1]:
+            return False
+        return not any(away_start < end and start < away_end for away_start, away_end in self.away)
 
 
 def eligible(rotation: Rotation, volunteer: Volunteer, start: datetime, end: datetime) -> bool:
     """In their term for the whole week, and not unavailable on any day of it."""
-    if volunteer.end is not None and volunteer.end < volunteer.start:
-        return False
-    term_start, term_end = rotation.day_span(volunteer.start, volunteer.term_end)
-    if start < term_start or end > term_end:
-        return False
-    for period in volunteer.unavailable:
-        away_start, away_end = rotation.day_span(period.start, period.end)
-        if away_start < end and start < away_end:
-            return False
-    return True
+    return _Window.of(rotation, volunteer).free(start, end)
 
 
-def _assign(rotation: Rotation, waiting: _Waiting, start: datetime, end: datetime) -> Shift:
+def _assign(
+    rotation: Rotation,
+    windows: Sequence[_Window],
+    waiting: _Waiting,
+    start: datetime,
+    end: datetime,
+) -> Shift:
     roles: dict[str, str] = {}
     previous = waiting.previous.roles if waiting.previous else {}
     last_week = waiting.previous.people() if waiting.previous else set()
-    pool = _unique([v for v in rotation.volunteers if eligible(rotation, v, start, end)])
+    pool = _unique([w for w in windows if w.free(start, end)])
     open_roles = list(rotation.roles)
     if rotation.first_mate_becomes_captain and len(rotation.roles) > 1:
         shadow = previous.get(rotation.roles[1])
-        if shadow and any(v.login.lower() == shadow.lower() for v in pool):
+        if shadow and any(w.key == shadow.lower() for w in pool):
             roles[rotation.roles[0]] = next(
-                v.login for v in pool if v.login.lower() == shadow.lower()
+                w.volunteer.login for w in pool if w.key == shadow.lower()
             )
             open_roles.remove(rotation.roles[0])
     taken = {login.lower() for login in roles.values()}
 
-    def waited(volunteer: Volunteer) -> tuple[bool, datetime, int, str]:
-        key = volunteer.login.lower()
-        since = max(waiting.last_on.get(key, NEVER), rotation.at_local(volunteer.start, time(0)))
+    def waited(window: _Window) -> tuple[bool, datetime, int, str]:
+        key = window.key
+        since = max(waiting.last_on.get(key, NEVER), window.since)
         return key in last_week, since, waiting.total(key), key
 
-    chosen = sorted((v for v in pool if v.login.lower() not in taken), key=waited)
+    chosen = sorted((w for w in pool if w.key not in taken), key=waited)
     chosen = chosen[: len(open_roles)]
     for role in open_roles:
         if not chosen:
             break
         best = min(
             chosen,
-            key=lambda v: (
-                waiting.held.get((v.login.lower(), role), 0),
-                waiting.last_held.get((v.login.lower(), role), NEVER),
-                v.login.lower(),
+            key=lambda w: (
+                waiting.held.get((w.key, role), 0),
+                waiting.last_held.get((w.key, role), NEVER),
+                w.key,
             ),
         )
         chosen.remove(best)
-        roles[role] = best.login
+        roles[role] = best.volunteer.login
     ordered = {role: roles[role] for role in rotation.roles if role in roles}
     return Shift(start, end, ordered)
 
 
-def _unique(volunteers: list[Volunteer]) -> list[Volunteer]:
+def _unique(windows: list[_Window]) -> list[_Window]:
     seen: set[str] = set()
     out = []
-    for volunteer in volunteers:
-        if volunteer.login.lower() not in seen:
-            seen.add(volunteer.login.lower())
-            out.append(volunteer)
+    for window in windows:
+        if window.key not in seen:
+            seen.add(window.key)
+            out.append(window)
     return out
 
 
@@ -196,6 +224,7 @@ def timeline(
     of the earliest term (or of `start`, if earlier), so the result does not depend on when
     it is asked for."""
     waiting = _Waiting()
+    windows = [_Window.of(rotation, volunteer) for volunteer in rotation.volunteers]
     cursor = published[0].start if published else _origin(rotation, start)
     for shift in published:
         yield shift
@@ -203,7 +232,7 @@ def timeline(
         cursor = shift.end
     while cursor < until:
         end = next_handoff(rotation, cursor)
-        shift = _assign(rotation, waiting, cursor, end)
+        shift = _assign(rotation, windows, waiting, cursor, end)
         yield shift
         waiting.record(shift)
         cursor = end
