@@ -16,7 +16,7 @@ from pydantic import Field
 
 from ante.core.backlog import WeekMetrics
 from ante.core.models import Strict
-from ante.files import yamlio
+from ante.files import flowrows, yamlio
 
 if TYPE_CHECKING:
     from ante.errors import Problem
@@ -40,12 +40,24 @@ class BacklogFile(Strict):
     weeks: list[_Row] = Field(default_factory=list)
 
 
+# A line as `WeekMetrics.line` writes it (files/flowrows.py); anything else: the strict loader.
+_LINE = re.compile(
+    rf"- \{{week: (\d{{4}}-W\d\d), open: ({flowrows.COUNT}), opened: ({flowrows.COUNT}), "
+    rf"closed: ({flowrows.COUNT})\}}"
+)
+read_weeks = flowrows.reader(
+    "weeks",
+    _LINE,
+    lambda m: {"week": m[1], "open": int(m[2]), "opened": int(m[3]), "closed": int(m[4])},
+)
+
+
 def load_history(repo: Path) -> list[WeekMetrics]:
     """Every recorded week, oldest first; [] when nothing was recorded yet."""
     path = repo / PATH
     if not path.exists():
         return []
-    data = yamlio.load(path, BacklogFile, repo, empty={})
+    data = yamlio.load(path, BacklogFile, repo, empty={}, fast=read_weeks)
     rows = {row.week: WeekMetrics(row.week, row.open, row.opened, row.closed) for row in data.weeks}
     return sorted(rows.values())
 

@@ -16,6 +16,7 @@ ledger/pages/<YYYY>.yaml       emergency pages (see files/emergencies.py)
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -32,7 +33,7 @@ from ante.core.models import Login, Member, MembersFile, Strict
 from ante.core.rotation import Rotation, check, with_leave
 from ante.core.schedule import Shift
 from ante.errors import DataError, Problem
-from ante.files import yamlio
+from ante.files import flowrows, yamlio
 from ante.files.maintenance import QueueItem, load_queue
 
 __all__ = [
@@ -85,6 +86,30 @@ class ShiftRecord(Strict):
 
 class ShiftsFile(Strict):
     shifts: list[ShiftRecord] = Field(default_factory=list)
+
+
+_SHIFT = re.compile(
+    rf"- \{{start: ({flowrows.INSTANT}), end: ({flowrows.INSTANT}), roles: \{{([^{{}}]*)\}}"
+    rf"(?:, share: ((?:{flowrows.COUNT})(?:\.\d+)?))?\}}"
+)
+
+
+def _shift_row(match: re.Match[str]) -> dict[str, object] | None:
+    """One line as `record_line` writes it, as the strict loader would read it."""
+    roles = flowrows.flow_map(match[3])
+    if roles is None:
+        return None
+    row: dict[str, object] = {
+        "start": flowrows.instant(match[1]),
+        "end": flowrows.instant(match[2]),
+        "roles": roles,
+    }
+    if match[4] is not None:
+        row["share"] = float(match[4]) if "." in match[4] else int(match[4])
+    return row
+
+
+read_shifts = flowrows.reader("shifts", _SHIFT, _shift_row)
 
 
 # ---- rotation files ------------------------------------------------------------------------
@@ -194,7 +219,8 @@ def _records(path: Path, repo: Path) -> list[ShiftRecord]:
         return []
     key = hashlib.sha256(path.read_bytes()).hexdigest()
     if key not in _parsed:
-        _parsed[key] = tuple(yamlio.load(path, ShiftsFile, repo, empty={}).shifts)
+        found = yamlio.load(path, ShiftsFile, repo, empty={}, fast=read_shifts)
+        _parsed[key] = tuple(found.shifts)
     return list(_parsed[key])
 
 

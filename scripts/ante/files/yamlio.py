@@ -15,7 +15,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,6 +33,9 @@ SafeLoader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(
 )
 
 Model = TypeVar("Model", bound=BaseModel)
+# The fast path of a big tool-written file: True for the journal's, or the file's own reader
+# (files/flowrows.py); it returns None for anything not in ante's spelling.
+Fast = bool | Callable[[str], dict[str, Any] | None]
 Loc = Sequence[str | int]
 
 
@@ -49,10 +52,11 @@ def display(path: Path, root: Path | None = None) -> str:
 class Document:
     """One YAML file's text and data, able to say where any part of the data came from."""
 
-    def __init__(self, path: Path, text: str, shown: str, *, fast: bool = False) -> None:
+    def __init__(self, path: Path, text: str, shown: str, *, fast: Fast = False) -> None:
         self.path, self.text, self.shown = path, text, shown
         self._root: yaml.Node | None = None
-        if fast and (parsed := fast_journal(text)) is not None:
+        reader = fast_journal if fast is True else fast or None
+        if reader is not None and (parsed := reader(text)) is not None:
             self.data: Any = parsed
             return
         try:
@@ -137,7 +141,7 @@ def _message(err: Any) -> str:
     return f"{field}: {text}" if field else text
 
 
-def read(path: Path, root: Path | None = None, *, fast: bool = False) -> Document:
+def read(path: Path, root: Path | None = None, *, fast: Fast = False) -> Document:
     """A YAML file; `fast` takes the journal fast path when the file is in ante's own spelling."""
     shown = display(path, root)
     try:
@@ -166,8 +170,15 @@ def read(path: Path, root: Path | None = None, *, fast: bool = False) -> Documen
     return Document(path, text, shown, fast=fast)
 
 
-def load(path: Path, model: type[Model], root: Path | None = None, *, empty: Any = None) -> Model:
-    return read(path, root).validate(model, empty=empty)
+def load(
+    path: Path,
+    model: type[Model],
+    root: Path | None = None,
+    *,
+    empty: Any = None,
+    fast: Fast = False,
+) -> Model:
+    return read(path, root, fast=fast).validate(model, empty=empty)
 
 
 # ---- the journal's fast path -----------------------------------------------------------------
@@ -252,6 +263,11 @@ def _entry_line(line: str) -> dict[str, Any] | None:
     if at:
         row["at"] = at
     return row
+
+
+def plain_text(raw: str) -> str | None:
+    """A plain word as YAML reads it back as text, else None (a number, a boolean, null...)."""
+    return raw if _PLAIN.match(raw) and raw.lower() not in _RESERVED else None
 
 
 def _text(raw: str) -> str | None:
