@@ -13,7 +13,7 @@ Layout (all under `ledger/`):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,14 +107,23 @@ class Store:
         assert ledger is not None
         return ledger
 
-    def load_checked(self, *, full: bool = False, opening_committed: bool = False) -> Ledger:
+    def load_checked(
+        self,
+        *,
+        full: bool = False,
+        opening_committed: bool = False,
+        settled: Collection[int] = (),
+    ) -> Ledger:
         """For `validate`: the current period, and every closed one and its checkpoint.
 
         A closed year is trusted by its seal (the sha256 in the next year's opening checkpoint,
-        written when the year was closed and validated). The open checkpoint, which no seal
-        covers yet, is checked against a re-read of the year before unless it is committed
-        unchanged (`validate --against` then holds it to what was committed). So validating
-        costs the same with one year or ten. `full` re-reads every year from the first.
+        written when the year was closed and validated); its seal is checked again unless the
+        year is in `settled` (the caller vouches that its files and the checkpoint holding its
+        seal are committed and unchanged, so the seal was checked when they were committed).
+        The open checkpoint, which no seal covers yet, is checked against a re-read of the year
+        before unless it is committed unchanged (`validate --against` then holds it to what was
+        committed). So validating costs the same with one year or ten. `full` re-reads every
+        year from the first.
         """
         periods = self.periods()
         if full or (len(periods) <= 2 and not opening_committed):
@@ -125,6 +134,8 @@ class Store:
         except DataError as exc:
             problems.extend(exc.problems)
         for period in periods[:-1] if opening_committed else periods[:-2]:
+            if period in settled:
+                continue
             opening_path = self.journal_dir / str(period + 1) / "opening.yaml"
             if not opening_path.exists():
                 continue  # a gap in the years is the loader's to report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -17,8 +18,34 @@ from ante.services.sync import check_cursor
 
 
 def check_ledger(ctx: Context, against: str, *, full: bool = False) -> list[Problem]:
-    ctx.store.load_checked(full=full, opening_committed=_opening_committed(ctx, against))
+    ctx.store.load_checked(
+        full=full,
+        opening_committed=_opening_committed(ctx, against),
+        settled=() if full else _sealed_years(ctx, against),
+    )
     return []
+
+
+def _sealed_years(ctx: Context, ref: str) -> set[int]:
+    """Closed years whose journal files, and the next year's checkpoint that holds their seal,
+    are all committed at `ref` and unchanged in the work tree: their seal was checked when
+    they were committed (a pull request is validated against its base), so it is not
+    re-computed, and ten closed years cost what one does."""
+    if not ref or not gitrepo.is_repo(ctx.repo) or not gitrepo.has_commits(ctx.repo, ref):
+        return set()
+    folder = "ledger/journal"
+    committed = set(gitrepo.list_files(ctx.repo, ref, folder)) - set(
+        gitrepo.changed_since(ctx.repo, ref, folder)
+    )
+    periods = ctx.store.periods()
+    sealed = set()
+    for period, following in itertools.pairwise(periods):
+        files = sorted((ctx.store.journal_dir / str(period)).glob("*.yaml"))
+        wanted = [f"{folder}/{period}/{path.name}" for path in files]
+        wanted.append(f"{folder}/{following}/opening.yaml")
+        if files and all(rel in committed for rel in wanted):
+            sealed.add(period)
+    return sealed
 
 
 def _opening_committed(ctx: Context, ref: str) -> bool:
