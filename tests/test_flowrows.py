@@ -70,17 +70,20 @@ def test_metrics_ante_wrote_read_the_same_fast_and_strict() -> None:
     assert backlog.read_weeks(backlog.text([])) == {"weeks": []} == strict(backlog.text([]))
 
 
+WEEK = "start: 2026-01-07T10:00:00Z, end: 2026-01-14T10:00:00Z"
+
+
 @pytest.mark.parametrize(
     "line",
     [
-        '- {start: 2026-01-07T10:00:00Z, end: 2026-01-14T10:00:00Z, roles: {captain: "y"}}',
-        "- {start: 2026-01-07T10:00:00Z, end: 2026-01-14T10:00:00Z, roles: {captain: a, captain: b}}",
-        "- {start: 2026-01-07T10:00:00Z, end: 2026-01-14T10:00:00Z, roles: {captain: null}}",
-        "- {start: 2026-01-07T10:00:00Z, end: 2026-01-14T10:00:00Z, roles: {captain: 'ann'}}",
-        "- {start: 2026-01-07T10:00:00Z, end: 2026-01-14T10:00:00Z, roles: {captain: ann}, share: 01}",
-        "- {start: 2026-01-07T10:00:00Z, end: 2026-01-14T10:00:00Z, roles: {}}  # swapped",
+        f'- {{{WEEK}, roles: {{captain: "y"}}}}',
+        f"- {{{WEEK}, roles: {{captain: a, captain: b}}}}",
+        f"- {{{WEEK}, roles: {{captain: null}}}}",
+        f"- {{{WEEK}, roles: {{captain: 'ann'}}}}",
+        f"- {{{WEEK}, roles: {{captain: ann}}, share: 01}}",
+        f"- {{{WEEK}, roles: {{}}}}  # swapped",
         "- {end: 2026-01-14T10:00:00Z, start: 2026-01-07T10:00:00Z, roles: {}}",
-        "  - {start: 2026-01-07T10:00:00Z, end: 2026-01-14T10:00:00Z, roles: {}}",
+        f"  - {{{WEEK}, roles: {{}}}}",
     ],
 )
 def test_anything_else_in_a_schedule_goes_to_the_strict_loader(line: str) -> None:
