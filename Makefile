@@ -41,14 +41,15 @@ test: install
 
 SEEDS ?= 5
 DAYS ?= 91
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 
 bench: install
 	SEEDS=$(SEEDS) $(BIN)/pytest -q -s tests/benchmarks -p no:randomly
 
-# Team life on the test bed's Actions: a quarter per seed (SEEDS=5, DAYS=91); one line per seed on
-# the way, and the last line is the figures of all seeds.
+# Team life on the test bed's Actions: a quarter per seed (SEEDS=5, DAYS=91), JOBS seeds at a time
+# (one per core); one line per seed on the way, and the last line is the figures of all seeds.
 soak: install
-	PYTHONPATH=tests $(BIN)/python -m testbed.actions.soak --seeds $(SEEDS) --days $(DAYS)
+	PYTHONPATH=tests $(BIN)/python -m testbed.actions.soak --seeds $(SEEDS) --days $(DAYS) --jobs $(JOBS)
 
 # docs/status.png for the README: STATUS.md through cmarkgfm and headless Chromium (a dev tool).
 screenshot: install

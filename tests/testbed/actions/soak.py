@@ -526,6 +526,32 @@ def protected(seed: int) -> bool:
     return seed % 2 == 0
 
 
+def play(tmp: Path, seed: int, days: int = QUARTER, short: bool = False) -> Figures:
+    """One seed on its own fake GitHub: a quarter from a Monday morning, or with `short` the
+    suite's two mornings."""
+    windows = SHORT if short else ((MONDAY.replace(hour=6), days * 24.0),)
+    one_seed = Figures(seeds=1)
+    for k, (start, hours) in enumerate(windows):
+        with FakeGitHub() as fake:
+            one = Soak(
+                tmp / f"seed-{seed}-{k}",
+                fake,
+                seed=seed,
+                start=start,
+                hours=hours,
+                protected=protected(seed),
+                to_monday=not short,
+            )
+            one.run()
+            figures = one.figures()
+            figures.seeds = 0
+            one_seed = one_seed + figures
+            if fake.violations:
+                raise AssertionError(f"GitHub contract violations: {fake.violations[:5]}")
+    one_seed.status_matches = int(one_seed.status_matches == len(windows))
+    return one_seed
+
+
 def soak(
     tmp: Path,
     *,
@@ -533,36 +559,36 @@ def soak(
     days: int = QUARTER,
     short: bool = False,
     progress: bool = False,
+    jobs: int = 1,
 ) -> Figures:
-    """Play each seed (on its own fake GitHub) and add up the figures: a quarter from a Monday
-    morning, or with `short` the suite's two mornings."""
-    windows = SHORT if short else ((MONDAY.replace(hour=6), days * 24.0),)
+    """Play each seed and add up the figures; with `jobs` > 1, that many seeds at a time, each
+    in its own process (seeds share nothing: each has its own fake GitHub and folders)."""
     total = Figures()
-    for seed in seeds:
-        one_seed = Figures(seeds=1)
-        for k, (start, hours) in enumerate(windows):
-            with FakeGitHub() as fake:
-                one = Soak(
-                    tmp / f"seed-{seed}-{k}",
-                    fake,
-                    seed=seed,
-                    start=start,
-                    hours=hours,
-                    protected=protected(seed),
-                    to_monday=not short,
-                )
-                one.run()
-                figures = one.figures()
-                figures.seeds = 0
-                one_seed = one_seed + figures
-                if fake.violations:
-                    raise AssertionError(f"GitHub contract violations: {fake.violations[:5]}")
-        one_seed.status_matches = int(one_seed.status_matches == len(windows))
+    order = list(seeds)
+    if jobs > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        spawn = multiprocessing.get_context("spawn")  # no threads or servers carried over
+        with ProcessPoolExecutor(jobs, mp_context=spawn) as pool:
+            results: Iterable[Figures] = pool.map(
+                play, [tmp] * len(order), order, [days] * len(order), [short] * len(order)
+            )
+            for seed, one_seed in zip(order, results, strict=True):
+                total = total + one_seed
+                _report(seed, one_seed, progress)
+        return total
+    for seed in order:
+        one_seed = play(tmp, seed, days, short)
         total = total + one_seed
-        if progress:
-            variant = "protected main" if protected(seed) else "open main"
-            print(f"seed {seed} ({variant}): {one_seed.line()}", file=sys.stderr, flush=True)
+        _report(seed, one_seed, progress)
     return total
+
+
+def _report(seed: int, figures: Figures, progress: bool) -> None:
+    if progress:
+        variant = "protected main" if protected(seed) else "open main"
+        print(f"seed {seed} ({variant}): {figures.line()}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -574,14 +600,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=5, help="seeds 1..N (default 5)")
     parser.add_argument("--days", type=int, default=QUARTER, help="days of team life (a quarter)")
     parser.add_argument("--short", action="store_true", help="the suite's two mornings instead")
+    parser.add_argument("--jobs", type=int, default=1, help="seeds played at a time (default 1)")
+    parser.add_argument("--first", type=int, default=1, help="the first seed (default 1)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="ante-soak-") as tmp:
         figures = soak(
             Path(tmp),
-            seeds=range(1, args.seeds + 1),
+            seeds=range(args.first, args.first + args.seeds),
             days=args.days,
             short=args.short,
             progress=True,
+            jobs=args.jobs,
         )
     for name, items in sorted(figures.problems.items()):
         print(f"{name}: {len(items)}, e.g. {'; '.join(items[:3])}")
