@@ -246,3 +246,30 @@ def test_a_run_lost_after_its_push_is_announced_by_sync_once(
     again, before = sync(team.workdir, github_env, "--push"), len(github_fake.calls)
     assert again.code == 0, again.err
     assert not [c for c in github_fake.calls[before:] if c[0] in ("POST", "PATCH")]
+
+
+def test_sync_acknowledges_open_overhead_issues_whose_events_were_missed(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict
+) -> None:
+    """An overhead issue opened and labelled while every event was dropped: sync (every 8 h)
+    tells it where it stands instead of leaving it to the Monday refresh; once only."""
+    github_fake.now = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
+    github_fake.set_permission("o/r", "maintainer", "triage")
+    missed = github_fake.add_issue("o/r", labels=["overhead"], label_actor="maintainer")
+    other = github_fake.add_issue("o/r", labels=["bug"], label_actor="maintainer")
+
+    result = sync(team.workdir, github_env, "--push")
+
+    assert result.code == 0, result.err
+    assert f"acknowledged (their events were missed): o/r#{missed}" in result.out
+    [said] = github_fake.comments("o/r", missed)
+    assert "in the team's Overhead queue" in said.body and said.user == WORKFLOW_BOT
+    assert github_fake.comments("o/r", other) == []
+    notes = yaml.safe_load(team.show("ledger/intake.yaml"))
+    assert f"https://github.com/o/r/issues/{missed}" in str(notes)
+
+    before = len(github_fake.calls)
+    again = sync(team.workdir, github_env, "--push", "--since", "2026-11-18T00:00:00Z")
+    assert again.code == 0, again.err
+    assert not [c for c in github_fake.calls[before:] if c[0] in ("POST", "PATCH")]
+    assert len(github_fake.comments("o/r", missed)) == 1

@@ -12,6 +12,9 @@ An award whose run was lost between its push and its comment leaves a sign: the 
 change is the one the journal recorded (a comment would have come after). Sync reads those
 issues' comments and posts ante's when it is missing or older than the journal's change.
 
+An open overhead issue that ante never acknowledged (its `opened` or `labeled` event was
+missed; `ledger/intake.yaml` has no note of it) is acknowledged as the Monday refresh would.
+
 API cost: one list request per 100 issues updated since the cursor per repository; issues the
 journal already matches cost nothing more, except one comment listing for an issue whose last
 change is the journal's. A new award reads the issue's timeline (who applied
@@ -27,7 +30,7 @@ from datetime import datetime
 from ante import clock, flags
 from ante.context import Context
 from ante.errors import AnteError
-from ante.services import award
+from ante.services import award, intake
 from ante.services.sync import (
     OVERLAP,
     REFRESH,
@@ -70,7 +73,8 @@ def run(opts: Options, ctx: Context) -> int:
         return 0
     cursor = read_cursor(ctx.repo)
     since = opts.since or cursor or start_of(ledger, ctx.now)
-    found = [facts_keyed(item, ledger) for item in updated_issues(gh, repos, ledger, since)]
+    listed = updated_issues(gh, repos, ledger, since)
+    found = [facts_keyed(item, ledger) for item in listed]
     earlier = award.earlier_history(ctx, ledger, found)
     cases = candidates(gh, ledger, found, earlier, ctx.now.date())
     # The list reads current state, so everything updated before the run started is seen; the
@@ -97,6 +101,13 @@ def run(opts: Options, ctx: Context) -> int:
                 award.post_comment(ctx, gh, case, balances)
             except AnteError as exc:
                 failures.append(f"{case.issue.key}: {exc}")
+    try:
+        told = intake.acknowledge_missed(ctx, gh, listed, push=opts.push)
+    except AnteError as exc:
+        failures.append(f"acknowledging the issues whose events were missed: {exc}")
+    else:
+        if told:
+            ctx.say(f"acknowledged (their events were missed): {', '.join(told)}")
     if failures:
         raise AnteError(
             "the journal is up to date but some comments failed (re-run to retry):\n"

@@ -268,6 +268,36 @@ def on_refresh(ctx: Context, *, dry_run: bool, push: bool) -> int:
     return 0
 
 
+def acknowledge_missed(
+    ctx: Context, gh: GitHubAdapter, found: Sequence[Issue], *, push: bool
+) -> list[str]:
+    """Open overhead issues among `found` (what sync listed) that ante never told where they
+    stand: their `opened`/`labeled` events were missed. Acknowledged now as the Monday refresh
+    would, so a missed acknowledgement waits for the next sync, not the next Monday. Costs
+    nothing when every one has its note; else the queue's listing and each issue's comment."""
+    policy = ctx.store.policy()
+    notes = intake_notes.load_notes(ctx.repo)
+    names = {label.lower() for label in (policy.overhead_label, *policy.awards)}
+    missed = {
+        issue.url
+        for issue in found
+        if issue.state == "open"
+        and issue.url not in notes
+        and any(label.lower() in names for label in issue.labels)
+    }
+    if not missed:
+        return []
+    queue = open_overhead(gh, ctx.repositories(policy), policy)
+    budget = policy.intake.max_operations - queue.reads
+    plan = intake.refresh(queue.issues, notes, pace(ctx, policy), ctx.now.date(), budget=budget)
+    steps = [s for s in plan.steps if s.kind == "acknowledge" and s.issue.url in missed]
+    if not steps:
+        return []
+    changes, _ = carry_out(ctx, gh, steps, policy)
+    publish(ctx, changes, [], push=push, what="intake: acknowledged what sync found")
+    return [f"{s.issue.repo}#{s.issue.number}" for s in steps]
+
+
 def resolve_missed(
     ctx: Context, gh: GitHubAdapter, urls: Sequence[str], policy: Policy
 ) -> list[intake_notes.Swept]:
