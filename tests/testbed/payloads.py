@@ -179,8 +179,12 @@ def issues_event(
     author: str = "octocat",
     sender: str = "octocat",
     closed_at: str = WHEN,
+    state: str | None = None,
 ) -> Json:
-    """An `issues` event; `label` is the one (un)labeled, `labels` what the issue then carries."""
+    """An `issues` event; `label` is the one (un)labeled, `labels` what the issue then carries;
+    `state` the issue's (by default closed for `closed`, else open: a label put on a closed
+    issue says closed, as GitHub's does)."""
+    state = state or ("closed" if action == "closed" else "open")
     key = f"issues-{action}"
     # GitHub publishes no issues.closed example; a reopened one is the same shape.
     like = "reopened" if action == "closed" else action
@@ -199,9 +203,9 @@ def issues_event(
         labels=[webhook_label(name, repo) for name in names],
         assignees=people,
         assignee=people[0] if people else None,
-        state="closed" if action == "closed" else "open",
+        state=state,
         state_reason=state_reason or {"closed": "completed", "reopened": "reopened"}.get(action),
-        closed_at=closed_at if action == "closed" else None,
+        closed_at=closed_at if state == "closed" else None,
         milestone=None,
     )
     if action in ("labeled", "unlabeled"):

@@ -23,6 +23,7 @@ from typing import Any
 from testbed import forwarding, payloads
 from testbed.ante import run_ante
 from testbed.fakegithub import FakeGitHub, Token
+from testbed.fakegithub.webhooks import issues_payload
 
 from . import steps
 from .remote import MERGE_IDENTITY, Remotes, git
@@ -181,27 +182,7 @@ class World:
         """The `issues` payload GitHub sends now for `number`, as the fake holds it."""
         repo = repo or self.repo
         issue = self.fake.issue(repo, number)
-        extra: dict[str, Any] = {}
-        if label is not None:
-            extra["label"] = label
-        payload = payloads.issues_event(
-            action,
-            repo=repo,
-            number=number,
-            title=issue.title,
-            labels=[n for n in issue.labels if not (action == "labeled" and n == label)],
-            assignees=issue.assignees,
-            author=issue.user,
-            sender=sender,
-            state_reason=issue.state_reason if issue.state == "closed" else None,
-            closed_at=stamp(issue.closed_at or self.fake.now) or "",
-            **extra,
-        )
-        payload["issue"].update(
-            created_at=stamp(issue.created_at),
-            updated_at=stamp(issue.updated_at),
-            comments=len(issue.comments),
-        )
+        payload = issues_payload(repo, issue, action, sender, label, self.fake.now)
         return payloads.validated(f"issues-{action}", payload)
 
     def _issues(

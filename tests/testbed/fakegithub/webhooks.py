@@ -15,7 +15,9 @@ from .. import payloads
 from .render import iso
 
 if TYPE_CHECKING:
-    from .model import Activity
+    from datetime import datetime
+
+    from .model import Activity, Issue
     from .state import State
 
 Json = dict[str, Any]
@@ -61,26 +63,40 @@ def delivery(fake: State, activity: Activity) -> Delivery:
             sender=sender,
         )
     else:
-        payload = payloads.issues_event(
-            activity.action,
-            repo=repo.full_name,
-            number=issue.number,
-            title=issue.title,
-            body=issue.body,
-            labels=issue.labels,
-            label=activity.label,
-            state_reason=issue.state_reason if activity.action == "closed" else None,
-            assignees=issue.assignees,
-            author=issue.user,
-            sender=sender,
-            closed_at=iso(issue.closed_at or activity.at) or "",
-        )
-        payload["issue"].update(
-            created_at=iso(issue.created_at),
-            updated_at=iso(issue.updated_at),
-            comments=len(issue.comments),
+        payload = issues_payload(
+            repo.full_name, issue, activity.action, sender, activity.label, activity.at
         )
     if sender.endswith("[bot]"):
         payload["sender"]["type"] = "Bot"
     key = f"{activity.event.replace('_', '-')}-{activity.action}"
     return Delivery(activity.event, payloads.validated(key, payload), activity.starts_runs)
+
+
+def issues_payload(
+    repo: str, issue: Issue, action: str, sender: str, label: str | None, at: datetime
+) -> Json:
+    """The `issues` event GitHub sends for `action` on `issue` as it is now: its state, state
+    reason, labels (the one just labeled among them), body and counts."""
+    payload = payloads.issues_event(
+        action,
+        repo=repo,
+        number=issue.number,
+        title=issue.title,
+        body=issue.body,
+        labels=issue.labels,
+        label=label,
+        state=issue.state,
+        state_reason=issue.state_reason if issue.state == "closed" else None,
+        assignees=issue.assignees,
+        author=issue.user,
+        sender=sender,
+        closed_at=iso(issue.closed_at or at) or "",
+    )
+    payload["issue"].update(
+        created_at=iso(issue.created_at),
+        updated_at=iso(issue.updated_at),
+        comments=len(issue.comments),
+    )
+    if sender.endswith("[bot]"):
+        payload["sender"]["type"] = "Bot"
+    return payload
