@@ -230,3 +230,30 @@ def test_published_weeks_carry_the_whole_replay(data: dict[str, Any], cut: int) 
     published = replayed[:cut]
     resumed = list(schedule.timeline(r, published, YEAR_START, YEAR_END))
     assert resumed == replayed
+
+
+@FAST
+@given(
+    random_rosters(),
+    st.lists(st.tuples(st.integers(0, 360), st.integers(0, 40)), max_size=12),
+)
+def test_eligibility_reads_time_away_like_the_calendar(
+    data: dict[str, Any], extra: list[tuple[int, int]]
+) -> None:
+    """Many, overlapping and touching absences (merged and bisected by the scheduler): a week
+    is free exactly when no day of it is away, checked day by day independently."""
+    for person in data["volunteers"]:
+        person["unavailable"] = person["unavailable"] + [
+            {
+                "from": (date(2026, 1, 1) + timedelta(days=first)).isoformat(),
+                "to": (date(2026, 1, 1) + timedelta(days=first + length)).isoformat(),
+            }
+            for first, length in extra
+        ]
+    r = rotation(data)
+    weeks = schedule.plan(r, [], YEAR_START, YEAR_END)
+    for volunteer in r.volunteers:
+        for week in weeks:
+            assert schedule.eligible(r, volunteer, week.start, week.end) == free(
+                r, volunteer, week
+            ), (volunteer.login, week.start)

@@ -16,6 +16,7 @@ private helpers; split, its invariants would span files.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -122,30 +123,46 @@ class _Waiting:
 @dataclass(frozen=True)
 class _Window:
     """One volunteer's term and time away as UTC ranges, worked out once per schedule rather
-    than once a week: a replay of many weeks asks each of them every week."""
+    than once a week: a replay of many weeks asks each of them every week. Time away is kept
+    merged and sorted, so a week is checked against it by bisection, however many years of
+    absences the file lists."""
 
     volunteer: Volunteer
     key: str
     since: datetime  # the term's first midnight: a newcomer waits from here
     term: tuple[datetime, datetime] | None  # None: the term ends before it starts
-    away: tuple[tuple[datetime, datetime], ...]
+    away_starts: tuple[datetime, ...]  # merged spans away, sorted, disjoint
+    away_ends: tuple[datetime, ...]
+    odd: tuple[tuple[datetime, datetime], ...]  # spans that end before they start
 
     @classmethod
     def of(cls, rotation: Rotation, volunteer: Volunteer) -> _Window:
         ends_first = volunteer.end is not None and volunteer.end < volunteer.start
+        spans = [rotation.day_span(p.start, p.end) for p in volunteer.unavailable]
+        merged: list[list[datetime]] = []
+        for begin, finish in sorted(span for span in spans if span[0] < span[1]):
+            if merged and begin <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], finish)
+            else:
+                merged.append([begin, finish])
         return cls(
             volunteer,
             volunteer.login.lower(),
             rotation.at_local(volunteer.start, time(0)),
             None if ends_first else rotation.day_span(volunteer.start, volunteer.term_end),
-            tuple(rotation.day_span(p.start, p.end) for p in volunteer.unavailable),
+            tuple(begin for begin, _ in merged),
+            tuple(finish for _, finish in merged),
+            tuple(span for span in spans if span[0] >= span[1]),
         )
 
     def free(self, start: datetime, end: datetime) -> bool:
         """In the term for the whole of [start, end), and not away on any day of it."""
         if self.term is None or start < self.term[0] or end > self.term[1]:
             return False
-        return not any(away_start < end and start < away_end for away_start, away_end in self.away)
+        first = bisect.bisect_right(self.away_ends, start)  # the first span ending after start
+        if first < len(self.away_starts) and self.away_starts[first] < end:
+            return False
+        return not any(away_start < end and start < away_end for away_start, away_end in self.odd)
 
 
 def eligible(rotation: Rotation, volunteer: Volunteer, start: datetime, end: datetime) -> bool:

@@ -283,9 +283,13 @@ def roles_at(repo: Path, roster: Roster, moment: datetime) -> dict[str, str]:
     return dict(shift.roles) if shift else {}
 
 
-def coverage_for(repo: Path, roster: Roster, now: datetime) -> Coverage:
-    """Terms about to end and weeks with an empty role, for the handoff issue and STATUS.md."""
-    shifts = weeks_for(repo, roster, now, WINDOW_WEEKS + 1)
+def coverage_for(
+    repo: Path, roster: Roster, now: datetime, ahead: Sequence[Shift] | None = None
+) -> Coverage:
+    """Terms about to end and weeks with an empty role, for the handoff issue and STATUS.md.
+    `ahead`: the weeks from the current one, at least WINDOW_WEEKS + 1 of them, when the
+    caller has them already (the schedule is not worked out twice)."""
+    shifts = weeks_for(repo, roster, now, WINDOW_WEEKS + 1) if ahead is None else ahead
     history = published(repo, roster.name)
     frozen = history[-1].end if history else None
     shown = yamlio.display(roster.path, repo)

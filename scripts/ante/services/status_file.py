@@ -13,6 +13,7 @@ from typing import Any
 
 from ante.clock import iso_week, week_start
 from ante.context import Context
+from ante.core.coverage import WINDOW_WEEKS
 from ante.core.models import Entry, JournalFile
 from ante.files import (
     backlog,
@@ -44,7 +45,11 @@ def load(repo: Path, store: Store, now: datetime) -> Sources:
         sources.budgets = {
             r.name: r.config.out_of_hours_budget for r in rosters if r.config.emergency_label
         }
-        sources.coverage = [rotations.coverage_for(repo, r, now) for r in rosters]
+        # STATUS.md shows at least the weeks the coverage checks: one schedule serves both.
+        shown = sources.shifts if SCHEDULE_WEEKS >= WINDOW_WEEKS else {}
+        sources.coverage = [
+            rotations.coverage_for(repo, r, now, shown.get(r.name)) for r in rosters
+        ]
     sources.queue = maintenance.load_queue(repo) or None
     records = emergencies.load_pages(
         repo, since=now - timedelta(weeks=6)
