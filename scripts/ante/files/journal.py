@@ -48,6 +48,9 @@ class Store:
         self.members_path = self.dir / "members.yaml"
         self.policy_path = self.dir / "policy.yaml"
         self.journal_dir = self.dir / "journal"
+        # Checkpoints parsed in this run, by path and exact bytes: a command checks the open
+        # year's checkpoint, then loads the year on it (500 balances, parsed once).
+        self._openings: dict[tuple[Path, str], tuple[Opening, yamlio.Document]] = {}
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -177,8 +180,15 @@ class Store:
                 )
             empty = Opening.model_construct(period=period, balances={}, closed={}, checksum="")
             return empty, None
-        document = yamlio.read(path, self.repo)
-        opening = document.validate(Opening)
+        try:
+            key = (path, hashlib.sha256(path.read_bytes()).hexdigest())
+        except OSError:  # a folder, unreadable: the YAML gateway says so
+            key = (path, "")
+        parsed = self._openings.get(key)
+        if parsed is None:
+            document = yamlio.read(path, self.repo)
+            parsed = self._openings[key] = document.validate(Opening), document
+        opening, document = parsed
         problems: list[Problem] = []
         if opening.checksum != opening.digest():
             problems.append(
