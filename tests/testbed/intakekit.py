@@ -9,9 +9,10 @@ from ante.core.backlog import WeekMetrics
 from ante.files import backlog
 
 from . import payloads
-from .ante import Result, run_ante, stamp
+from .ante import Result, run_ante
 from .awardkit import write_event
 from .fakegithub import FakeGitHub
+from .fakegithub.webhooks import issues_payload
 
 TAG = "<!-- ante:issue -->"
 
@@ -24,24 +25,18 @@ def record_closes(repo: Path, *closed: int) -> None:
     backlog.write(repo, rows)
 
 
-def event(fake: FakeGitHub, tmp: Path, number: int, action: str, **extra: object) -> Path:
+def event(
+    fake: FakeGitHub,
+    tmp: Path,
+    number: int,
+    action: str,
+    *,
+    sender: str = "octocat",
+    label: str | None = None,
+) -> Path:
     """The `issues` payload GitHub would send now for o/r#number, as the fake holds it."""
     issue = fake.issue("o/r", number)
-    payload = payloads.issues_event(
-        action,
-        number=number,
-        title=issue.title,
-        labels=issue.labels,
-        assignees=issue.assignees,
-        state_reason=issue.state_reason if issue.state == "closed" else None,
-        closed_at=stamp(issue.closed_at or fake.now),
-        **extra,  # type: ignore[arg-type]
-    )
-    payload["issue"].update(
-        created_at=stamp(issue.created_at),
-        updated_at=stamp(issue.updated_at),
-        comments=len(issue.comments),
-    )
+    payload = issues_payload("o/r", issue, action, sender, label, fake.now)
     payload = payloads.validated(f"issues-{action}", payload)
     return write_event(tmp, payload, name=f"{number}-{action}-{len(fake.calls)}.json")
 
