@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import pytest
 from testbed.ante import NOW, run_ante
 from testbed.gitbed import TeamRemote, git
 
@@ -134,3 +135,32 @@ def test_validate_refuses_an_override_that_gives_one_person_two_roles(team: Team
     assert f"rotations/oncall.yaml:{line}:" in refused.err
     git(team.workdir, "checkout", "-q", "--", "rotations/oncall.yaml")
     assert ante(team, "validate").code == 0
+
+
+def test_rotations_read_again_in_one_run_follow_every_edit(team: TeamRemote) -> None:
+    """A run keeps the rotations it checked by their files' bytes (and the members file's):
+    an edit to either is seen at once, and a broken file is refused every time."""
+    from ante.errors import DataError
+    from ante.files import rotations
+
+    repo = team.workdir
+    first = rotations.load_rotations(repo)
+    assert rotations.load_rotations(repo) == first
+    assert not any(v.unavailable for v in first[0].config.volunteers)
+    edit(
+        team,
+        "ledger/members.yaml",
+        "  - login: alice\n",
+        "  - login: alice\n    leave:\n      - {from: 2027-01-04, to: 2027-01-17}\n",
+    )
+    alice = rotations.load_rotations(repo)[0].config.volunteer("alice")
+    assert alice is not None and [p.note for p in alice.unavailable] == ["leave"]
+    path = repo / "rotations" / "oncall.yaml"
+    good = path.read_text()
+    path.write_text(good.replace("horizon_weeks: 4", "horizon_weeks: many"))
+    for _ in range(2):
+        with pytest.raises(DataError) as caught:
+            rotations.load_rotations(repo)
+        assert caught.value.problems[0].path == "rotations/oncall.yaml"
+    path.write_text(good.replace("horizon_weeks: 4", "horizon_weeks: 6"))
+    assert rotations.load_rotations(repo)[0].config.horizon_weeks == 6

@@ -9,6 +9,8 @@ import icalendar
 from ante.core import schedule
 from ante.core.rotation import Rotation, check, example
 from ante.render import ics
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from testbed.builders import rotation
 
 MONDAY = datetime(2026, 11, 16, 12, tzinfo=UTC)
@@ -94,3 +96,46 @@ def test_calendar_events_keep_local_handoff_across_dst() -> None:
     # 09:00 EDT (13:00 UTC) before 1 November 2026, 09:00 EST (14:00 UTC) after.
     assert [s.hour for s in starts] == [13] * (len(starts) - 2) + [14, 14]
     assert all(s.astimezone(r.zone).hour == 9 for s in starts)
+
+
+overrides = st.lists(
+    st.tuples(st.integers(0, 60), st.integers(-2, 12), st.sampled_from(["captain", "first-mate"])),
+    max_size=25,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(overrides)
+def test_every_overlapping_pair_of_overrides_is_reported_once(
+    spans: list[tuple[int, int, str]],
+) -> None:
+    """Checked pairwise here; the rotation check sorts instead (a file that keeps every override
+    ever made): the same problems, in the same order."""
+    day = date(2026, 12, 1)
+    listed = [
+        {
+            "from": (day + timedelta(days=first)).isoformat(),
+            "to": (day + timedelta(days=first + length)).isoformat(),
+            "role": role,
+            "cover": "bob",
+        }
+        for first, length, role in spans
+    ]
+    r = Rotation.model_validate({"overrides": listed})
+    expected = []
+    for index, override in enumerate(r.overrides):
+        if override.end < override.start:
+            continue
+        for earlier in range(index):
+            other = r.overrides[earlier]
+            if (
+                other.role == override.role
+                and other.start <= other.end
+                and other.start <= override.end
+                and override.start <= other.end
+            ):
+                expected.append((("overrides", index), f"overlaps override {earlier + 1} "))
+    found = [(loc, message) for loc, message in check(r) if "overlaps override" in message]
+    assert len(found) == len(expected)
+    pairs = zip(found, expected, strict=True)
+    assert [(loc, message[: len(text)]) for (loc, message), (_, text) in pairs] == expected

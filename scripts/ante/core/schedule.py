@@ -286,7 +286,7 @@ def to_freeze(rotation: Rotation, published: Sequence[Shift], now: datetime) -> 
 
 def apply_overrides(rotation: Rotation, shifts: Sequence[Shift]) -> list[Shift]:
     """Shifts split wherever an override starts or ends, with the cover in the role."""
-    spans = [(rotation.override_span(o), o) for o in rotation.overrides if o.start <= o.end]
+    spans = [(rotation.override_span(o), o) for o in _near(rotation, shifts) if o.start <= o.end]
     out: list[Shift] = []
     for shift in shifts:
         cuts = {shift.start, shift.end}
@@ -304,6 +304,17 @@ def apply_overrides(rotation: Rotation, shifts: Sequence[Shift]) -> list[Shift]:
             else:
                 out.append(Shift(begin, finish, ordered))
     return out
+
+
+def _near(rotation: Rotation, shifts: Sequence[Shift]) -> list[Override]:
+    """The overrides whose days come within a few days of `shifts`: a rotation file keeps every
+    override ever made, and those long past cannot touch this week (a span is at most a day off
+    its dates in any timezone, so three days' margin keeps every one that can)."""
+    if not shifts:
+        return []
+    first = min(s.start for s in shifts).date() - timedelta(days=3)
+    last = max(s.end for s in shifts).date() + timedelta(days=3)
+    return [o for o in rotation.overrides if o.end >= first and o.start <= last]
 
 
 def conflicts(rotation: Rotation, shifts: Sequence[Shift]) -> list[Conflict]:
@@ -358,6 +369,8 @@ def doubled(
     yet: the week and the roles they would hold in it."""
     found: list[tuple[int, Shift, list[str]]] = []
     for index, override in enumerate(rotation.overrides):
+        if override.end + timedelta(days=3) < now.date():
+            continue  # long over (the span below is at most a day off its dates)
         start, end = rotation.override_span(override)
         if end <= now or override.end < override.start or override.role not in rotation.roles:
             continue

@@ -144,11 +144,38 @@ def team_members(repo: Path) -> dict[str, Member]:
     return {member.login: member for member in found.members}
 
 
+# Rotations checked in this run, by the exact bytes of their files and of the members file
+# (whose leave they take in): a command asks for them several times (STATUS.md's schedule,
+# escalation and coverage; validate's checks; a preview), and a rotation file that keeps every
+# override ever made grows by a line a week. A set of files with a problem is never kept.
+_checked: dict[tuple[object, ...], tuple[Roster, ...]] = {}
+
+
+def _fingerprint(repo: Path, paths: list[Path]) -> tuple[object, ...] | None:
+    try:
+        members = repo / "ledger" / "members.yaml"
+        team = hashlib.sha256(members.read_bytes()).hexdigest() if members.is_file() else ""
+        files = tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths)
+    except OSError:
+        return None  # unreadable: the loaders say so
+    return (str(repo), team, files)
+
+
 def load_rotations(repo: Path) -> list[Roster]:
     """Every rotation, sorted by name; DataError naming each bad line of every bad file."""
+    paths = rotation_paths(repo)
+    key = _fingerprint(repo, paths)
+    if key is not None and key in _checked:
+        return list(_checked[key])
+    rosters = _load_rotations(repo, paths)
+    if key is not None:
+        _checked[key] = tuple(rosters)
+    return rosters
+
+
+def _load_rotations(repo: Path, paths: list[Path]) -> list[Roster]:
     rosters: list[Roster] = []
     problems: list[Problem] = []
-    paths = rotation_paths(repo)
     members = team_members(repo) if paths else {}
     for path in paths:
         try:

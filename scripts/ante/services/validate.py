@@ -160,13 +160,16 @@ def check_roster(ctx: Context, against: str) -> list[Problem]:
     members = rotations.team_members(ctx.repo)
     problems: list[Problem] = []
     for roster in rosters:
-        document = yamlio.read(roster.path, ctx.repo)
         found = rotation.check_roster(roster.config, members, policy.external)
         if not ctx.store.members_path.exists():  # no team to check against: only the tier
             found = [(loc, message) for loc, message in found if loc == ("escalation",)]
-        problems += [document.problem(list(loc), message) for loc, message in found]
         published = rotations.published(ctx.repo, roster.name)
-        for index, week, held in schedule.doubled(roster.config, published, ctx.now):
+        doubled = schedule.doubled(roster.config, published, ctx.now)
+        if not found and not doubled:
+            continue  # the file is read again only to say where a problem is
+        document = yamlio.read(roster.path, ctx.repo)
+        problems += [document.problem(list(loc), message) for loc, message in found]
+        for index, week, held in doubled:
             cover = roster.config.overrides[index].cover
             problems.append(
                 document.problem(
