@@ -1,8 +1,8 @@
 """`validate` and the rotation pull request's preview on a whole team repository's history.
 
 The journal alone is flat in its age (test_balance_bench); a team repository also keeps a page
-record per emergency, weekly metrics and the published shifts of every week. 500 members, one
-year and ten of all of it, an emergency a day; CPU seconds of the whole process, one year and
+record per emergency, weekly metrics, the published shifts of every week and a rotation file
+that keeps a swap a week. 500 members, one year and ten of all of it, an emergency a day; CPU seconds of the whole process, one year and
 ten taking turns (testbed.timing.side_by_side).
 """
 

@@ -1,6 +1,6 @@
 """Builds big ledgers for benchmarks: N members, Y years of history, ~25k entries a year; and
-`team_history`, Y years of everything else a team repository keeps (pages, metrics, rotation,
-published shifts, the maintenance queue, a tax week)."""
+`team_history`, Y years of everything else a team repository keeps (pages, metrics, rotation
+with a swap a week, published shifts, the maintenance queue, a tax week)."""
 
 from __future__ import annotations
 
@@ -123,6 +123,14 @@ def team_history(repo: Path, logins: list[str], years: int = 10) -> None:
     rota = rotation.example(logins[:60], date(2026 - years, 11, 1)).replace(
         "escalation: [dev000]", "escalation: [dev498, dev499]"
     )
+    # A swap a week, kept in the file ever since (people rarely prune their overrides).
+    swaps = [
+        f"  - {{from: {day + timedelta(days=1)}, to: {day + timedelta(days=2)}, "
+        f"role: {'captain' if i % 2 else 'first-mate'}, cover: {logins[(i + 3) % 60]}, "
+        f"note: swap {i}}}"
+        for i, day in enumerate(weeks[:-3])
+    ]
+    rota = rota.replace("overrides: []", "overrides:\n" + "\n".join(swaps))
     (repo / "rotations" / "product.yaml").write_text(rota)
     published = []
     for i, day in enumerate(weeks[:-1]):
