@@ -2,8 +2,8 @@
 
 The journal alone is flat in its age (test_balance_bench); a team repository also keeps a page
 record per emergency, weekly metrics, the published shifts of every week and a rotation file
-that keeps a swap a week. 500 members, one year and ten of all of it, an emergency a day; CPU seconds of the whole process, one year and
-ten taking turns (testbed.timing.side_by_side).
+that keeps a swap a week. 500 members, one year and ten of all of it, an emergency a day;
+CPU seconds of the whole process, one year and ten taking turns (testbed.timing.side_by_side).
 """
 
 from __future__ import annotations
