@@ -146,7 +146,10 @@ def test_each_token_has_its_own_search_budget(github_fake: FakeGitHub) -> None:
 
 def test_a_transferred_issue_answers_301_with_its_new_address(github_fake: FakeGitHub) -> None:
     github_fake.add_repo("o/other")
-    number = github_fake.add_issue("o/r", title="Wrong repository", labels=["overhead"])
+    github_fake.add_label("o/other", "overhead")
+    number = github_fake.add_issue("o/r", title="Wrong repository", labels=["overhead", "ui"])
+    github_fake.add_comment("o/r", number, "Seen on staging too")
+    before = get(github_fake, f"/repos/o/r/issues/{number}").json()
 
     moved_to = github_fake.transfer_issue("o/r", number, "o/other")
     answer = get(github_fake, f"/repos/o/r/issues/{number}")
@@ -157,7 +160,14 @@ def test_a_transferred_issue_answers_301_with_its_new_address(github_fake: FakeG
     assert location == f"{github_fake.url}/repos/o/other/issues/{moved_to}"
     followed = requests.get(location, headers=AUTH)
     assert followed.json()["title"] == "Wrong repository"
-    assert [label["name"] for label in followed.json()["labels"]] == ["overhead"]
+    assert [label["name"] for label in followed.json()["labels"]] == ["overhead"]  # no `ui` there
+    # GitHub gives the transferred issue a new id and node id; it keeps its creation time and
+    # its comments (so ante's own comment travels with it)
+    assert followed.json()["id"] != before["id"]
+    assert followed.json()["node_id"] != before["node_id"]
+    assert followed.json()["created_at"] == before["created_at"]
+    comments = requests.get(f"{location}/comments", headers=AUTH).json()
+    assert [c["body"] for c in comments] == ["Seen on staging too"]
     assert found(github_fake, "label:overhead") == []  # gone from o/r, not yet indexed in o/other
     github_fake.catch_up_search()
     assert found(github_fake, "label:overhead") == [moved_to]

@@ -128,12 +128,19 @@ def _adapted(base: Json, repo: str, number: int | None = None) -> Json:
                 pattern = rf"/(issues|pulls|pull)/{old_number}(?=[\"/#.])"
                 text = re.sub(pattern, rf"/\g<1>/{number}", text)
     payload: Json = json.loads(text)
+    if number is not None and "issue" in payload:  # each issue its own id, as on GitHub
+        payload["issue"].update(id=issue_id(repo, number), node_id=f"I_{issue_id(repo, number)}")
     owner, name = repo.split("/")
     repository = payload["repository"]
     repository.update(name=name, full_name=repo, id=_id(repo), node_id=f"R_{_id(repo)}")
     repository["owner"] = user(owner, repository["owner"])
     _upgrade_repositories(payload)
     return payload
+
+
+def issue_id(repo: str, number: int) -> int:
+    """A stable GitHub id for issue `number` of `repo` (examples all carry the same one)."""
+    return int(hashlib.sha1(f"{repo.lower()}#{number}".encode()).hexdigest()[:8], 16) + 1
 
 
 def _upgrade_repositories(node: Any) -> None:

@@ -46,6 +46,7 @@ class IssueFacts:
     created_at: datetime
     updated_at: datetime
     closer: Person | None = None  # known from a `closed` event's sender or the timeline
+    id: int | None = None  # GitHub's issue id: kept across repository renames, new on a transfer
 
     @property
     def key(self) -> str:
@@ -264,6 +265,22 @@ def held(history: Iterable[Entry]) -> dict[str, int]:
     return totals
 
 
+def booked_at(issue: IssueFacts, history: Iterable[Entry], aliases: Iterable[str] = ()) -> str:
+    """The address the issue's chips are booked at, which never changes once booked.
+
+    An entry carrying the issue's GitHub id names it (a repository renamed or moved to another
+    owner keeps the id); else the issue's own URL when the journal has entries under it; else
+    the first of `aliases` (earlier addresses: the one GitHub redirected from, the one ante's own
+    comment on the issue names after a transfer) that has entries; else its URL (nothing booked).
+    """
+    refs: set[str] = set()
+    for entry in history:
+        if issue.id is not None and entry.issue_id == issue.id:
+            return entry.ref
+        refs.add(entry.ref)
+    return next((ref for ref in (issue.url, *aliases) if ref in refs), issue.url)
+
+
 def superseded(issue: IssueFacts, provenance: Provenance) -> bool:
     latest = provenance.latest
     return latest is not None and issue.updated_at + SUPERSEDED_AFTER < latest
@@ -308,6 +325,7 @@ def reconcile(
                 ref=issue.url,
                 reason=_reason(issue, kind, target.get(login, 0)),
                 at=issue.updated_at,
+                issue_id=issue.id,
             )
         )
     after = dict(now_held)

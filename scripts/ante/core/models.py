@@ -201,6 +201,10 @@ class Entry(Strict):
     reason: str | None = None
     by: Login | None = None  # who asked for an adjustment
     at: datetime | None = None  # time of the source event, to order events about one issue
+    # GitHub's numeric id of the issue (award/revoke): the same after its repository is renamed
+    # or moved to another owner, so an event under the new address finds the chips booked under
+    # the old one. Entries written before ante recorded it have none.
+    issue_id: int | None = Field(None, ge=1)
 
     @model_validator(mode="after")
     def _rules(self) -> Entry:
@@ -224,6 +228,7 @@ class Entry(Strict):
             ("reason", self.reason),
             ("by", self.by),
             ("at", self.at),
+            ("issue_id", self.issue_id),
         ]
 
 

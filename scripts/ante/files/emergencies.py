@@ -4,7 +4,8 @@ A page is opened when the issue is opened or labelled, counted as in-hours or ou
 the rotation's working hours, and closed (with its post-mortem's URL) when the issue closes.
 The files are tool-written, one flow mapping per line, one file per year of `opened` (so the
 cost of reading this month's pages does not grow with the years); every change is idempotent by
-issue URL.
+issue: its URL, GitHub's id for it (the same after its repository is renamed) or an address it
+had before (`former`: the page follows an issue that moved, see `services/emergency.py`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ class Page(Strict):
     acknowledged: datetime | None = None
     acknowledged_by: str | None = None  # a GitHub login, or PagerDuty's name for the person
     acknowledged_via: str | None = None  # "pagerduty" when acknowledged there, not on GitHub
+    issue_id: int | None = Field(None, ge=1)  # GitHub's id of the issue (older pages have none)
+    former: list[str] = Field(default_factory=list)  # the issue's earlier URLs, oldest first
 
     @field_validator("opened", "closed", "paged_at", "first_mate_at", "managers_at", "acknowledged")
     @classmethod
@@ -71,7 +74,17 @@ class Page(Strict):
             ("acknowledged", self.acknowledged),
             ("acknowledged_by", self.acknowledged_by),
             ("acknowledged_via", self.acknowledged_via),
+            ("issue_id", self.issue_id),
+            ("former", self.former or None),
         ]
+
+    def names(self, url: str, issue_id: int | None = None) -> bool:
+        """Whether this page is the one of the issue at `url` (now or before) or with that id."""
+        same_id = issue_id is not None and issue_id == self.issue_id
+        return same_id or url == self.issue or url in self.former
+
+    def same_issue(self, other: Page) -> bool:
+        return any(self.names(url, other.issue_id) for url in (other.issue, *other.former))
 
 
 class PagesFile(Strict):
@@ -103,7 +116,7 @@ def save(repo: Path, page: Page) -> bool:
     year = page.opened.astimezone(UTC).year
     path = pages_path(repo, year)
     records = yamlio.load(path, PagesFile, repo, empty={}).pages if path.exists() else []
-    if find(records, page.issue) == page:
+    if next((p for p in records if p.same_issue(page)), None) == page:
         return False
     yamlio.write_text(path, pages_text(upsert(records, page)))
     return True
@@ -114,13 +127,19 @@ def pages_text(pages: Sequence[Page]) -> str:
     return yamlio.append_to_list(PAGES_HEADER + "pages: []\n", "pages", lines)
 
 
-def find(pages: Sequence[Page], url: str) -> Page | None:
-    return next((p for p in pages if p.issue == url), None)
+def find(pages: Sequence[Page], url: str, issue_id: int | None = None) -> Page | None:
+    """The page of the issue at `url` (now or at an earlier address), or with GitHub id."""
+    return next((p for p in pages if p.names(url, issue_id)), None)
+
+
+def find_same(pages: Sequence[Page], page: Page) -> Page | None:
+    """The record of `page`'s issue, under any of its addresses."""
+    return next((p for p in pages if p.same_issue(page)), None)
 
 
 def upsert(pages: Sequence[Page], page: Page) -> list[Page]:
     """`pages` with `page` added, or replacing the record of the same issue."""
-    out = [p for p in pages if p.issue != page.issue]
+    out = [p for p in pages if not p.same_issue(page)]
     out.append(page)
     return sorted(out, key=lambda p: (p.opened, p.issue))
 

@@ -353,22 +353,27 @@ class Store:
             raise DataError(problems)
         return Ledger(members, policy, dict(opening.balances), entries, period)
 
-    def entries_about(self, refs: set[str], periods: Iterable[int]) -> dict[str, list[Entry]]:
-        """Entries of `periods` whose ref is one of `refs`, by ref.
+    def entries_about(
+        self, refs: set[str], periods: Iterable[int], ids: Iterable[int] = ()
+    ) -> dict[str, list[Entry]]:
+        """Entries of `periods` whose ref is one of `refs`, or whose `issue_id` is one of
+        `ids` (an issue booked under an address it had before a rename), by ref.
 
-        A file whose text mentions none of the refs is not parsed at all (ante writes a ref
-        as it is, on its entry's line), so looking up an old issue costs a substring search
-        per closed year rather than a parse: flat in the ledger's age.
+        A file whose text mentions none of the refs or ids is not parsed at all (ante writes a
+        ref and an id as they are, on its entry's line), so looking up an old issue costs a
+        substring search per closed year rather than a parse: flat in the ledger's age.
         """
+        wanted = set(ids)
+        needles = [*refs, *(f"issue_id: {number}" for number in wanted)]
         found: dict[str, list[Entry]] = {}
         for period in periods:
             for path in self.period_files(period):
                 text = path.read_text(encoding="utf-8", errors="replace")
-                if not any(ref in text for ref in refs):
+                if not any(needle in text for needle in needles):
                     continue
                 journal = yamlio.read(path, self.repo, fast=True).validate(JournalFile, empty={})
                 for entry in journal.entries:
-                    if entry.ref in refs:
+                    if entry.ref in refs or entry.issue_id in wanted:
                         found.setdefault(entry.ref, []).append(entry)
         return found
 

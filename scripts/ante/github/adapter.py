@@ -673,6 +673,7 @@ def _issue(repo: str, data: Mapping[str, Any]) -> Issue:
         is_pull="pull_request" in data,
         url=str(data["html_url"]),
         comments=int(data.get("comments") or 0),
+        id=data["id"] if type(data.get("id")) is int and data["id"] > 0 else None,
     )
 
 

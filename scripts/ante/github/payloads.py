@@ -135,6 +135,7 @@ def issue_facts(issue: Mapping[str, object], repo: str, closer: Person | None = 
     if closer is None and isinstance(issue.get("closed_by"), Mapping):
         closer = _person(issue["closed_by"], "issue.closed_by")
     reason = issue.get("state_reason")
+    github_id = issue.get("id")
     return IssueFacts(
         repo=repo,
         number=number,
@@ -147,6 +148,7 @@ def issue_facts(issue: Mapping[str, object], repo: str, closer: Person | None = 
         created_at=_instant(issue["created_at"], "issue.created_at"),
         updated_at=_instant(issue["updated_at"], "issue.updated_at"),
         closer=closer if state == "closed" else None,
+        id=github_id if type(github_id) is int and github_id > 0 else None,
     )
 
 

@@ -52,6 +52,7 @@ class Issue:
     url: str
     comments: int = 0  # how many comments it has (search and lists carry it)
     moved_from: str | None = None  # the address asked for, when GitHub answered 301 (transfer)
+    id: int | None = None  # GitHub's issue id: kept across repository renames, new on a transfer
 
 
 @dataclass(frozen=True)

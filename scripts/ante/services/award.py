@@ -6,21 +6,31 @@ in order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ante.context import Context
 from ante.core import awards, comment
 from ante.core.awards import IssueFacts, Person, Plan, Provenance
-from ante.core.issue_url import named_issue
+from ante.core.issue_url import issue_ref, named_issue
 from ante.core.ledger import Ledger
 from ante.core.models import Entry
 from ante.errors import AnteError
 from ante.files import gitrepo
 from ante.github import payloads
-from ante.github.types import Issue, Timeline, TimelineEvent, marker_tag
+from ante.github.types import (
+    GitHubError,
+    Issue,
+    IssueGone,
+    RateLimited,
+    Timeline,
+    TimelineEvent,
+    marker_tag,
+)
 from ante.render import award_text
 from ante.services import trust
 
@@ -46,6 +56,7 @@ class Case:
     timeline: Timeline | None = None
     plan: Plan | None = None
     owed: bool = False  # the journal already holds this state; only its comment is missing
+    aliases: tuple[str, ...] = ()  # earlier addresses its chips may be booked under
 
 
 def read_event(path: Path, ctx: Context) -> tuple[str, IssueFacts]:
@@ -91,6 +102,7 @@ def facts_from_issue(issue: Issue) -> IssueFacts:
         created_at=issue.created_at,
         updated_at=issue.updated_at,
         closer=Person(closer, awards.is_bot(closer)) if closer else None,
+        id=issue.id,
     )
 
 
@@ -153,7 +165,7 @@ def post_comment(ctx: Context, gh: GitHubAdapter, case: Case, balances: dict[str
         **view,
     )
     old = existing.body[len(tag) :].lstrip("\n") if existing else None
-    body = comment.compose(old, "award", section)
+    body = comment.compose(old, "award", section + booked_line(case.issue.url))
     gh.upsert_comment(
         case.issue.repo, case.issue.number, comment.MARKER, body, known_timeline=case.timeline
     )
@@ -167,18 +179,92 @@ def _members_url(ctx: Context) -> str:
     return f"{ctx.settings.server_url}/{team}/blob/HEAD/ledger/members.yaml"
 
 
+# ---- the address an issue's chips are booked at ----------------------------------------------
+#
+# Entries are booked under the issue's URL when it first earns, and stay there: a repository
+# renamed (or moved to another owner) gives the issue a new URL but keeps its GitHub id, which
+# every award and revoke records (`issue_id`), so an event under the new URL finds them. A
+# transferred issue gets a new id and number too; what travels with it is its comments, and so
+# ante's own comment, whose award section names the address its chips are booked at (its last
+# line, `booked_line`). GitHub's 301 from the old address is the third witness.
+
+_BOOKED = re.compile(r"<!-- ante:booked-at (\S+) -->")
+PROBES = 10  # legacy comments only: at most this many earlier addresses asked of GitHub
+
+
+def booked_line(ref: str) -> str:
+    """The hidden line of the award section that names where the chips are booked."""
+    return f"<!-- ante:booked-at {ref} -->\n" if issue_ref(ref) is not None else ""
+
+
+def booked_in_comment(gh: GitHubAdapter, timeline: Timeline) -> tuple[bool, str | None]:
+    """Whether ante's own comment on the issue has an award section, and the address that
+    section says the chips are booked at (None: written before ante said so, or no comment)."""
+    own = gh.own_comment(timeline.comments, comment.MARKER)
+    section = comment.sections(own.body if own else None).get("award")
+    if section is None:
+        return False, None
+    found = _BOOKED.search(section)
+    return True, found[1] if found and issue_ref(found[1]) is not None else None
+
+
+def traced(
+    gh: GitHubAdapter, facts: IssueFacts, earners: set[str], entries: Iterable[Entry]
+) -> str | None:
+    """The earlier address of an issue ante commented on before it recorded addresses: the
+    journal's addresses in other repositories with the same number (a renamed repository) or
+    whose chips its earners hold (a transferred issue) are asked of GitHub, at most `PROBES`,
+    and the one GitHub redirects to this issue is it."""
+    by_ref: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_ref.setdefault(entry.ref, []).append(entry)
+    likely: list[tuple[bool, str]] = []
+    for ref, history in by_ref.items():
+        named = issue_ref(ref)
+        if named is None or named[0].lower() == facts.repo.lower():
+            continue
+        same = named[1] == facts.number
+        holds = any(c > 0 and m.lower() in earners for m, c in awards.held(history).items())
+        if same or holds:
+            likely.append((not same, ref))
+    for _, ref in sorted(likely)[:PROBES]:
+        repo, number = issue_ref(ref) or ("", 0)
+        try:
+            live = gh.issue(repo, number)
+        except RateLimited:
+            raise
+        except GitHubError:  # gone, or a repository the token no longer sees: not this one
+            continue
+        if live.url == facts.url or (facts.id is not None and live.id == facts.id):
+            return ref
+    return None
+
+
 def earlier_history(
-    ctx: Context, ledger: Ledger, issues: Sequence[IssueFacts]
+    ctx: Context, ledger: Ledger, issues: Sequence[IssueFacts], aliases: Iterable[str] = ()
 ) -> dict[str, list[Entry]]:
-    """Entries about `issues` in closed periods: read only for issues older than this period."""
+    """Entries about `issues` (by URL, GitHub id, or an earlier address in `aliases`) in closed
+    periods: read only for issues older than this period."""
     if ledger.period is None:
         return {}
     oldest = min((i.created_at.year for i in issues), default=ledger.period)
     if oldest >= ledger.period:
         return {}
-    refs = {i.url for i in issues if i.created_at.year < ledger.period}
+    old = [i for i in issues if i.created_at.year < ledger.period]
+    refs = {i.url for i in old} | set(aliases)
+    ids = {i.id for i in old if i.id is not None}
     closed = [p for p in ctx.store.periods() if oldest <= p < ledger.period]
-    return ctx.store.entries_about(refs, closed)
+    return ctx.store.entries_about(refs, closed, ids)
+
+
+def booked(
+    issue: IssueFacts, ledger: Ledger, earlier: dict[str, list[Entry]], aliases: Iterable[str]
+) -> tuple[IssueFacts, list[Entry]]:
+    """The issue under the address its chips are booked at, and its entries there."""
+    everything = chain(chain.from_iterable(earlier.values()), ledger.entries)
+    ref = awards.booked_at(issue, everything, aliases)
+    facts = issue if ref == issue.url else replace(issue, url=ref)
+    return facts, earlier.get(ref, []) + ledger.entries_for(ref)
 
 
 def apply(ctx: Context, cases: Sequence[Case], earlier: dict[str, list[Entry]]) -> list[Plan]:
@@ -187,10 +273,10 @@ def apply(ctx: Context, cases: Sequence[Case], earlier: dict[str, list[Entry]]) 
     today = ctx.now.date()
     plans: list[Plan] = []
     for case in cases:
+        case.issue, past = booked(case.issue, ledger, earlier, case.aliases)
         wanted = awards.shares(
             case.issue, ledger.policy, ledger.members, case.provenance, case.trusted
         )
-        past = earlier.get(case.issue.url, []) + ledger.entries_for(case.issue.url)
         case.plan = awards.reconcile(
             case.issue, ledger.policy, wanted, past, today, case.provenance
         )
@@ -210,7 +296,8 @@ def apply(ctx: Context, cases: Sequence[Case], earlier: dict[str, list[Entry]]) 
 def record(ctx: Context, cases: Sequence[Case], *, push: bool) -> list[Plan]:
     """Apply to the working tree, or with `push` commit and push (re-applying after conflicts)."""
     ledger = ctx.store.load()
-    earlier = earlier_history(ctx, ledger, [case.issue for case in cases])
+    aliases = [alias for case in cases for alias in case.aliases]
+    earlier = earlier_history(ctx, ledger, [case.issue for case in cases], aliases)
     plans: list[Plan] = []
 
     def attempt() -> str | None:
@@ -246,11 +333,12 @@ def report(ctx: Context, plan: Plan) -> None:
             ctx.say(f"  @{share.login}: no chips, {share.refusal}")
 
 
-def current(ctx: Context, gh: GitHubAdapter, issue: IssueFacts) -> IssueFacts | None:
-    """The issue as GitHub has it now (None: deleted). A run that waited behind others, or
-    replaced a cancelled one, applies the state the issue has reached, so nothing is lost."""
-    from ante.github.types import IssueGone
-
+def current(
+    ctx: Context, gh: GitHubAdapter, issue: IssueFacts
+) -> tuple[IssueFacts, tuple[str, ...]] | None:
+    """The issue as GitHub has it now (None: deleted), and the earlier addresses this run saw
+    (the event's, the one GitHub redirected from). A run that waited behind others, or replaced
+    a cancelled one, applies the state the issue has reached, so nothing is lost."""
     try:
         live = gh.issue(issue.repo, issue.number)
     except IssueGone:
@@ -259,14 +347,35 @@ def current(ctx: Context, gh: GitHubAdapter, issue: IssueFacts) -> IssueFacts | 
     facts = facts_from_issue(live)
     if live.moved_from:  # transferred: its chips stay booked under the address they were won at
         ctx.say(f"{issue.key} now lives at {live.repo}#{live.number}")
-        facts = _same_ref(facts, issue.url if issue.url == live.moved_from else live.moved_from)
-    return facts
+    seen = (issue.url, live.moved_from or "")
+    return facts, tuple(dict.fromkeys(a for a in seen if a and a != facts.url))
 
 
-def _same_ref(facts: IssueFacts, ref: str) -> IssueFacts:
-    from dataclasses import replace
+def earlier_address(
+    gh: GitHubAdapter, case: Case, ledger: Ledger, history: Sequence[Entry]
+) -> tuple[str, ...]:
+    """The address ante's own comment on the issue says its chips are booked at, when the
+    journal has none for it under its URL, its id or the addresses seen so far (a transferred
+    issue: its comments travel with it). A comment ante wrote before it said so: `traced`."""
+    if history or case.timeline is None:
+        return ()
+    commented, ref = booked_in_comment(gh, case.timeline)
+    if ref is None and commented:
+        earners = {p.login.lower() for p in awards.earners(case.issue, case.provenance)}
+        ref = traced(gh, case.issue, earners, ledger.entries)
+    return (ref,) if ref is not None and ref != case.issue.url else ()
 
-    return replace(facts, url=ref)
+
+def trace(ctx: Context, cases: Sequence[Case], earlier: dict[str, list[Entry]]) -> None:
+    """For issues read without an event (sync): the address ante's own comment names, for
+    those vetted (their comments read) whose chips the journal books under no address known."""
+    gh = ctx.github
+    if gh is None:
+        return
+    ledger = ctx.store.load()
+    for case in cases:
+        past = booked(case.issue, ledger, earlier, case.aliases)[1]
+        case.aliases += earlier_address(gh, case, ledger, past)
 
 
 def on_event(ctx: Context, path: Path, *, push: bool) -> int:
@@ -276,29 +385,34 @@ def on_event(ctx: Context, path: Path, *, push: bool) -> int:
         ctx.say(f"nothing to do: `{action}` does not change what {issue.key} is worth")
         return 0
     ledger = ctx.store.load()
+    aliases: tuple[str, ...] = ()
+
+    def history(facts: IssueFacts) -> list[Entry]:
+        earlier = earlier_history(ctx, ledger, [facts], aliases)
+        return booked(facts, ledger, earlier, aliases)[1]
 
     def concerned(facts: IssueFacts) -> bool:
-        history = earlier_history(ctx, ledger, [facts]).get(facts.url, [])
-        history += ledger.entries_for(facts.url)
-        return awards.is_overhead(facts, ledger.policy) or any(awards.held(history).values())
+        held = awards.held(history(facts))
+        return awards.is_overhead(facts, ledger.policy) or any(held.values())
 
     if not concerned(issue):  # the payload says: never overhead, no chips (no call spent)
         ctx.say(f"nothing to do: {issue.key} has no award label and holds no chips")
         return 0
     gh = ctx.github
     if gh is not None and action != "dispatched":
-        live = current(ctx, gh, issue)
-        if live is None:
+        found = current(ctx, gh, issue)
+        if found is None:
             return 0
-        issue = live
+        issue, aliases = found
         if not concerned(issue):
             ctx.say(f"nothing to do: {issue.key} has no award label and holds no chips")
             return 0
-    case = Case(issue)
+    case = Case(issue, aliases=aliases)
     if gh is None:
         ctx.say("no GitHub token: who applied the label is not checked and no comment is posted")
     else:
         investigate(gh, case, ledger)
+        case.aliases += earlier_address(gh, case, ledger, history(issue))
     plans = record(ctx, [case], push=push)
     plan = plans[0] if plans else case.plan
     assert plan is not None

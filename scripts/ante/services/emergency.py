@@ -16,6 +16,12 @@ The sweep (`sweep`) is the safety net for events GitHub never delivered (or a pr
 that forwards none): one list request per repository and emergency label finds the open
 emergencies, and each that has no page yet is paged now. Every issue-event job runs it first, and
 so does the scheduled sync.
+
+A page follows its issue. A repository renamed keeps the issue's GitHub id, which the page
+records; a transferred issue (new id, new number) keeps its title and answers its old address
+with a redirect, which `followed` asks GitHub for. Either way the page is the same page: nobody
+is woken twice, and the close opens the post-mortem at the issue's new address. The page then
+lives under the new URL and keeps the old ones in `former`.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from ante.files import emergencies, rotations, yamlio
 from ante.files.emergencies import Page
 from ante.files.rotations import Roster
 from ante.github import payloads
-from ante.github.types import IssueGone
+from ante.github.types import GitHubError, IssueGone, RateLimited
 from ante.render import templates
 from ante.services import paging, trust
 
@@ -51,6 +57,7 @@ class Emergency:
     created: datetime
     closed: datetime | None
     sender: str | None = None  # who opened, labelled or closed it (the event's sender)
+    id: int | None = None  # GitHub's id of the issue (kept across repository renames)
 
 
 def _login(user: object) -> str | None:
@@ -77,6 +84,7 @@ def read_event(path: Path) -> Emergency | None:
             if issue.get("closed_at")
             else None,
             sender=_login(payload.get("sender")),
+            id=issue["id"] if type(issue.get("id")) is int and issue["id"] > 0 else None,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise AnteError(f"{path}: not an issues event ({exc}); nothing changed") from None
@@ -108,6 +116,7 @@ def new_page(ctx: Context, roster: Roster, event: Emergency) -> Page:
         out_of_hours=not config.in_working_hours(opened),
         captain=roles.get(config.captain_role),
         first_mate=roles.get(mate) if mate else None,
+        issue_id=event.id,
     )
 
 
@@ -188,11 +197,77 @@ def acknowledge_outsider(ctx: Context, event: Emergency) -> int:
     return 0
 
 
-def act(ctx: Context, roster: Roster, event: Emergency, *, push: bool) -> int:
+PROBES = 5  # addresses asked of GitHub, at most, to find the page of a transferred issue
+
+
+def followed(ctx: Context, pages: list[Page], event: Emergency) -> Page | None:
+    """The page of an issue that was paged at another address (transferred, or in a repository
+    renamed before pages recorded ids): a page in another repository with the issue's title (a
+    transfer keeps it) or, recorded without an id, its number, whose address GitHub now
+    redirects to this issue. Usually no read at all."""
+    gh = ctx.github
+    if gh is None:
+        return None
+    likely = [
+        page
+        for page in pages
+        if repo_of(page.issue).lower() != event.repo.lower()
+        and (page.title == event.title or (page.number == event.number and not page.issue_id))
+    ]
+    for page in likely[-PROBES:]:
+        ref = issue_ref(page.issue)
+        if ref is None:
+            continue
+        try:
+            live = gh.issue(*ref)
+        except RateLimited:
+            raise
+        except GitHubError:  # deleted, or a repository the token no longer sees
+            continue
+        if live.url == event.url or (event.id is not None and live.id == event.id):
+            return page
+    return None
+
+
+def repo_of(url: str) -> str:
+    ref = issue_ref(url)
+    return ref[0] if ref else ""
+
+
+def follow(page: Page, event: Emergency) -> Page:
+    """The page under the issue's current address (its earlier ones kept in `former`)."""
+    if page.issue == event.url:
+        return page
+    former = [*page.former, page.issue]
+    update = {
+        "issue": event.url,
+        "number": event.number,
+        "issue_id": event.id or page.issue_id,
+        "former": [url for url in dict.fromkeys(former) if url != event.url],
+    }
+    return page.model_copy(update=update)
+
+
+def act(
+    ctx: Context,
+    roster: Roster,
+    event: Emergency,
+    *,
+    push: bool,
+    page: Page | None = None,
+    look_back: bool = True,
+) -> int:
+    """Page, escalate or close for `event`; `page`: its record when the caller found it
+    (`look_back` False: the caller already looked for one at an earlier address)."""
     policy = ctx.store.policy()
     trust.check_repository(ctx, policy, event.repo, f"emergency #{event.number}")
     known = emergencies.load_pages(ctx.repo, since=event.created)  # a page opens after its issue
-    page = emergencies.find(known, event.url)
+    page = page or emergencies.find(known, event.url, event.id)
+    if page is None and look_back:
+        page = followed(ctx, known, event)
+    if page is not None and page.issue != event.url:
+        ctx.say(f"{event.repo}#{event.number}: the page of {page.issue}, which moved here")
+    page = follow(page, event) if page is not None else None
     if page is None and not trust.may_page(ctx, policy, event.sender, event.repo):
         return acknowledge_outsider(ctx, event)
     page = page or new_page(ctx, roster, event)
@@ -242,6 +317,7 @@ def open_emergencies(ctx: Context) -> list[tuple[Roster, Emergency]]:
                     issue.created_at,
                     None,
                     sender=issue.author,  # who opened it, as the event would have said
+                    id=issue.id,
                 )
                 found.append((roster, event))
     return found
@@ -250,14 +326,15 @@ def open_emergencies(ctx: Context) -> list[tuple[Roster, Emergency]]:
 RECENT = timedelta(days=90)  # pages older than this are not looked after by the sweep
 
 
-def unclosed(ctx: Context, still_open: set[str]) -> list[tuple[Roster, Emergency]]:
+def unclosed(ctx: Context, still_open: set[str]) -> list[tuple[Roster, Emergency, Page]]:
     """Pages whose emergency is no longer open but which never saw it close (the `closed` event
-    was missed): their post-mortem is still owed. One read per such page; usually none."""
+    was missed): their post-mortem is still owed, at the issue's address now (a transferred
+    issue's page follows it). One read per such page; usually none."""
     gh = ctx.github
     rosters = {r.name: r for r in rotations.load_rotations(ctx.repo)}
     if gh is None:
         return []
-    owed: list[tuple[Roster, Emergency]] = []
+    owed: list[tuple[Roster, Emergency, Page]] = []
     for page in emergencies.load_pages(ctx.repo, since=ctx.now - RECENT):
         roster = rosters.get(page.rotation)
         if page.closed is not None or page.issue in still_open or roster is None:
@@ -269,7 +346,7 @@ def unclosed(ctx: Context, still_open: set[str]) -> list[tuple[Roster, Emergency
             issue = gh.issue(*ref)
         except IssueGone:
             continue
-        if issue.state != "closed" or issue.moved_from:
+        if issue.state != "closed":
             continue
         event = Emergency(
             "closed",
@@ -280,8 +357,9 @@ def unclosed(ctx: Context, still_open: set[str]) -> list[tuple[Roster, Emergency
             issue.labels,
             issue.created_at,
             issue.closed_at,
+            id=issue.id,
         )
-        owed.append((roster, event))
+        owed.append((roster, event, page))
     return owed
 
 
@@ -290,15 +368,22 @@ def sweep(ctx: Context, *, push: bool) -> int:
     the post-mortem of every paged emergency whose close was missed."""
     found = open_emergencies(ctx)
     oldest = min((event.created for _, event in found), default=ctx.now)
-    paged = {page.issue for page in emergencies.load_pages(ctx.repo, since=oldest)}
-    missed = [(roster, event) for roster, event in found if event.url not in paged]
+    pages = emergencies.load_pages(ctx.repo, since=oldest)
+    missed: list[tuple[Roster, Emergency]] = []
+    for roster, event in found:
+        page = emergencies.find(pages, event.url, event.id) or followed(ctx, pages, event)
+        if page is None:
+            missed.append((roster, event))
+        elif page.issue != event.url:  # paged at an earlier address: the record follows it
+            ctx.say(f"{event.repo}#{event.number}: the page of {page.issue}, which moved here")
+            paging.record(ctx, follow(page, event), push)
     for roster, event in missed:
         ctx.say(f"{event.repo}#{event.number}: an open emergency with no page: paging now")
-        act(ctx, roster, event, push=push)
+        act(ctx, roster, event, push=push, look_back=False)
     owed = unclosed(ctx, {event.url for _, event in found})
-    for roster, event in owed:
+    for roster, event, page in owed:
         ctx.say(f"{event.repo}#{event.number}: closed without its post-mortem: opening it now")
-        act(ctx, roster, event, push=push)
+        act(ctx, roster, event, push=push, page=page)
     if not missed and not owed:
         ctx.say("every open emergency has its page, every closed one its post-mortem")
     return 0

@@ -442,7 +442,7 @@ def record(ctx: Context, page: Page, push: bool) -> str | None:
     from ante.services import status_file
 
     def apply_page() -> str | None:
-        known = emergencies.find(emergencies.load_pages(ctx.repo, since=page.opened), page.issue)
+        known = emergencies.find_same(emergencies.load_pages(ctx.repo, since=page.opened), page)
         merged = _merge(known, page)
         if not emergencies.save(ctx.repo, merged):
             return None
@@ -475,6 +475,8 @@ def _merge(known: Page | None, page: Page) -> Page:
 def _what(known: Page | None, page: Page) -> str:
     if known is None:
         return "paged"
+    if known.issue != page.issue:
+        return f"its issue moved to {page.issue}"
     if page.closed and not known.closed:
         return "closed"
     if page.acknowledged and not known.acknowledged:

@@ -73,8 +73,10 @@ def updated_issues(
     """Issues updated since `since` that concern chips: overhead-labelled now, or holding chips
     in the journal (a removed label revokes). Read through the issues API, never search. An
     issue of a repository renamed since (the adapter lists it at the new name) keeps its
-    journal address as `moved_from`, so a rename never awards twice."""
-    held = {entry.ref for entry in ledger.entries if entry.kind in ("award", "revoke")}
+    journal address as `moved_from`, and its GitHub id, so a rename never awards twice."""
+    booked = [entry for entry in ledger.entries if entry.kind in ("award", "revoke")]
+    held = {entry.ref for entry in booked}
+    ids = {entry.issue_id for entry in booked if entry.issue_id is not None}
     names = {name.lower() for name in ledger.policy.awards} | {ledger.policy.overhead_label.lower()}
     found: list[Issue] = []
     for repo in repos:
@@ -82,6 +84,7 @@ def updated_issues(
             if (
                 issue.url in held
                 or issue.moved_from in held
+                or issue.id in ids
                 or any(label.lower() in names for label in issue.labels)
             ):
                 found.append(issue)
@@ -89,11 +92,11 @@ def updated_issues(
 
 
 def facts_keyed(issue: Issue, ledger: Ledger) -> IssueFacts:
-    """The issue as award facts, under the address its chips were booked at."""
+    """The issue as award facts, under the address its chips were booked at (found by its
+    GitHub id, or the former address it was listed under)."""
     facts = award.facts_from_issue(issue)
-    if issue.moved_from and ledger.entries_for(issue.moved_from):
-        return replace(facts, url=issue.moved_from)
-    return facts
+    ref = awards.booked_at(facts, ledger.entries, [issue.moved_from] if issue.moved_from else [])
+    return facts if ref == facts.url else replace(facts, url=ref)
 
 
 def query(repo: str, ledger: Ledger, since: datetime) -> str:
@@ -160,6 +163,7 @@ def publish(
     push: bool,
 ) -> list[awards.Plan]:
     plans: list[awards.Plan] = []
+    award.trace(ctx, cases, earlier)  # a transferred issue's chips stay where they were booked
 
     def attempt() -> str | None:
         plans[:] = award.apply(ctx, cases, earlier)

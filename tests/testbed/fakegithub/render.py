@@ -27,7 +27,7 @@ def iso(when: datetime | None) -> str | None:
     return None if when is None else when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _node_id(kind: str, number: int) -> str:
+def node_id(kind: str, number: int) -> str:
     return f"{kind}_kw{number:08d}"
 
 
@@ -40,7 +40,7 @@ def simple_user(user: User) -> Json:
     return {
         "login": user.login,
         "id": user.id,
-        "node_id": _node_id("U", user.id),
+        "node_id": node_id("U", user.id),
         "avatar_url": f"https://avatars.githubusercontent.com/u/{user.id}?v=4",
         "gravatar_id": "",
         "url": api,
@@ -125,7 +125,7 @@ def repository(repo: Repo, owner: User) -> Json:
     open_issues = sum(1 for i in repo.issues.values() if i.state == "open")
     data: Json = {
         "id": repo.id,
-        "node_id": _node_id("R", repo.id),
+        "node_id": node_id("R", repo.id),
         "name": repo.name,
         "full_name": repo.full_name,
         "owner": simple_user(owner),
@@ -179,7 +179,7 @@ def full_repository(repo: Repo, owner: User) -> Json:
 def label_json(repo: Repo, label: Label) -> Json:
     return {
         "id": label.id,
-        "node_id": _node_id("LA", label.id),
+        "node_id": node_id("LA", label.id),
         "url": f"{API}/repos/{repo.full_name}/labels/{quote(label.name)}",
         "name": label.name,
         "color": label.color,
@@ -201,7 +201,7 @@ def issue_json(state: State, repo: Repo, issue: Issue, *, single: bool = True) -
     users = [simple_user(state.user(a)) for a in issue.assignees]
     data: Json = {
         "id": issue.id,
-        "node_id": _node_id("I" if issue.pull is None else "PR", issue.id),
+        "node_id": node_id("I" if issue.pull is None else "PR", issue.id),
         "url": api,
         "repository_url": f"{API}/repos/{repo.full_name}",
         "labels_url": f"{api}/labels{{/name}}",
@@ -256,7 +256,7 @@ def comment_json(state: State, repo: Repo, comment: Comment) -> Json:
     kind = "issues" if repo.issues[comment.issue].pull is None else "pull"
     return {
         "id": comment.id,
-        "node_id": _node_id("IC", comment.id),
+        "node_id": node_id("IC", comment.id),
         "url": f"{API}/repos/{repo.full_name}/issues/comments/{comment.id}",
         "html_url": f"{WEB}/{repo.full_name}/{kind}/{comment.issue}#issuecomment-{comment.id}",
         "issue_url": issue_api,
@@ -276,7 +276,7 @@ def event_json(state: State, repo: Repo, issue: Issue, event: Event) -> Json:
         return comment_json(state, repo, comment) | {"event": "commented", "actor": actor}
     data: Json = {
         "id": event.id,
-        "node_id": _node_id("E", event.id),
+        "node_id": node_id("E", event.id),
         "url": f"{API}/repos/{repo.full_name}/issues/events/{event.id}",
         "actor": actor,
         "event": event.event,
@@ -314,7 +314,7 @@ def pull_json(state: State, repo: Repo, issue: Issue, *, simple: bool = False) -
     data: Json = {
         "url": api,
         "id": issue.id,
-        "node_id": _node_id("PR", issue.id),
+        "node_id": node_id("PR", issue.id),
         "html_url": web,
         "diff_url": f"{web}.diff",
         "patch_url": f"{web}.patch",
@@ -387,7 +387,7 @@ def pull_json(state: State, repo: Repo, issue: Issue, *, simple: bool = False) -
 def reaction_json(state: State, reaction: Reaction) -> Json:
     return {
         "id": reaction.id,
-        "node_id": _node_id("REA", reaction.id),
+        "node_id": node_id("REA", reaction.id),
         "user": simple_user(state.user(reaction.user)),
         "content": reaction.content,
         "created_at": iso(reaction.created_at),

@@ -197,7 +197,9 @@ class Routes(State):
         items = [
             i
             for i in found.issues.values()
-            if state in ("all", i.state)
+            if i.moved_to is None  # transferred away: GitHub lists it where it lives now
+            and not i.deleted
+            and state in ("all", i.state)
             and all(w in {n.lower() for n in i.labels} for w in wanted)
             and (since is None or i.updated_at >= since)
             and ("creator" not in args or i.user.lower() == args["creator"].lower())

@@ -221,14 +221,28 @@ class State:
             return reaction.id
 
     def transfer_issue(self, full_name: str, number: int, to: str, *, by: str = "octocat") -> int:
-        """Move an issue to another repository; the old address answers 301 from now on."""
+        """Move an issue to another repository, as GitHub's docs say: it gets a new number and
+        a new id (and node id); its comments, timeline, assignees and creation time are kept,
+        and its labels only where the target has a label of that name. The old address answers
+        301."""
         with self._lock:
             source, target = self._repo(full_name), self._repo(to)
             old = self._issue(source, number)
             new = self._create(
                 target, title=old.title, body=old.body, user=old.user, assignees=old.assignees
             )
-            self._add_labels(target, new, old.labels, by)
+            new.created_at = old.created_at
+            new.state, new.state_reason = old.state, old.state_reason
+            new.closed_at, new.closed_by = old.closed_at, old.closed_by
+            for comment_id in old.comments:
+                _, comment = self.comments_by_id[comment_id]
+                comment.issue = new.number
+                self.comments_by_id[comment_id] = (target, comment)
+            new.comments, old.comments = old.comments, []
+            new.events = [*old.events, *new.events]  # the timeline is kept too
+            there = {name.lower() for name in target.labels}
+            kept = [name for name in old.labels if name.lower() in there]
+            self._add_labels(target, new, kept, by)
             old.moved_to = (target.full_name, new.number)
             self._happened(source, old, self.now, "transferred", by)
             return new.number

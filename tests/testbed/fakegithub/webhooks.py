@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import payloads
+from . import render
 from .render import iso
 
 if TYPE_CHECKING:
@@ -93,6 +94,8 @@ def issues_payload(
         closed_at=iso(issue.closed_at or at) or "",
     )
     payload["issue"].update(
+        id=issue.id,  # the REST id: the same issue, however it is read
+        node_id=render.node_id("I", issue.id),
         created_at=iso(issue.created_at),
         updated_at=iso(issue.updated_at),
         comments=len(issue.comments),
