@@ -85,3 +85,36 @@ def test_corrupted_event_payloads(base: Path, tmp_path: Path) -> None:
     one()
     print(tally.report())
     assert tally.failures == [], "\n".join(tally.failures)
+
+
+def test_a_control_character_the_fast_journal_reader_skipped_is_refused_at_its_line(
+    base: Path, tmp_path: Path
+) -> None:
+    """Issue 18's fuzz mismatch: ESC in a comment of a tax file (or raw inside a quoted reason
+    of a journal entry) passed `validate`, which reads journals line by line, and failed
+    `status`, which read the tax file with the YAML loader. Every command now refuses both,
+    naming the file, line and column."""
+    [(_, in_comment)] = [c for c in fuzzkit.corpus_cases() if c[0].endswith("tax-comment")]
+
+    def in_reason(repo: Path) -> None:
+        journal = repo / "ledger/journal/2026/entries.yaml"
+        line = (
+            '- {id: "adjust:x", date: 2026-11-21, kind: adjust, member: bob, delta: 1, '
+            'ref: manual, reason: "pasted \x1b[31mred"}\n'
+        )
+        journal.write_text(journal.read_text() + line)
+
+    for name, corrupt, where in (
+        ("comment", in_comment, "ledger/journal/2026/tax-2026-W47.yaml:1:"),
+        ("reason", in_reason, "ledger/journal/2026/entries.yaml:"),
+    ):
+        outcomes = fuzzkit.run_case(base, tmp_path / "work", name, corrupt)
+        validate, *others = outcomes
+        assert validate.code == 1 and where in validate.err, (name, validate.err)
+        assert "U+001B" in validate.err
+        for outcome in others:  # what validate refuses, no command half-reads
+            if outcome.code == 1:
+                assert where in outcome.err, (name, outcome.command, outcome.err)
+        tally = fuzzkit.Tally()
+        tally.judge(name, outcomes, BUDGET)
+        assert tally.failures == [], "\n".join(tally.failures)

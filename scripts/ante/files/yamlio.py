@@ -75,6 +75,12 @@ class Document:
             line = mark.line + 1 if mark else None
             col = mark.column + 1 if mark else None
             raise DataError(Problem(shown, line, col, message)) from None
+        except yaml.reader.ReaderError as exc:  # a character YAML refuses: say where it is
+            line = text.count("\n", 0, exc.position) + 1
+            col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+            code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            message = f"not valid YAML: U+{code:04X} is a character YAML does not allow"
+            raise DataError(Problem(shown, line, col, message)) from None
         except yaml.YAMLError as exc:
             raise DataError(Problem(shown, None, None, f"not valid YAML: {exc}")) from None
         except (ValueError, OverflowError, TypeError, RecursionError) as exc:
@@ -192,10 +198,13 @@ _TYPED = {
     "delta": re.compile(r"^-?(?:0|[1-9]\d{0,17})$"),
     "at": re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"),
     "rate": re.compile(r"^(?:0|[1-9]\d{0,17})$"),
+    "issue_id": re.compile(r"^[1-9]\d{0,17}$"),
 }
 
 
 def fast_journal(text: str) -> dict[str, Any] | None:
+    if _UNPRINTABLE.search(text):  # YAML refuses these anywhere, comments too, or reads them as
+        return None  # line breaks: the full loader decides, and names the line
     data: dict[str, Any] = {}
     entries: list[dict[str, Any]] | None = None
     for line in text.splitlines():
@@ -237,7 +246,7 @@ _VALUE = r'("(?:[^"\\]|\\.)*"|[A-Za-z_][A-Za-z0-9_.\-/@]*)'
 _ENTRY = re.compile(
     rf"^- \{{id: {_VALUE}, date: (\d{{4}}-\d\d-\d\d), kind: ([a-z]+), member: {_VALUE}, "
     rf"delta: (-?(?:0|[1-9]\d{{0,17}})), ref: {_VALUE}(?:, reason: {_VALUE})?"
-    r"(?:, at: (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ))?\}$"
+    r"(?:, at: (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ))?(?:, issue_id: ([1-9]\d{0,17}))?\}$"
 )
 
 
@@ -246,7 +255,7 @@ def _entry_line(line: str) -> dict[str, Any] | None:
     match = _ENTRY.match(line)
     if match is None:
         return None
-    ident, day, kind, member, delta, ref, reason, at = match.groups()
+    ident, day, kind, member, delta, ref, reason, at, issue_id = match.groups()
     texts = [_text(ident), _text(member), _text(ref), _text(reason) if reason else None]
     if any(t is None for t in texts[:3]) or (reason and texts[3] is None):
         return None
@@ -262,6 +271,8 @@ def _entry_line(line: str) -> dict[str, Any] | None:
         row["reason"] = texts[3]
     if at:
         row["at"] = at
+    if issue_id:
+        row["issue_id"] = int(issue_id)
     return row
 
 
@@ -291,7 +302,9 @@ def _fast_value(key: str, raw: str) -> Any:
         return None if not isinstance(value, str) or _SURROGATE.search(value) else value
     typed = _TYPED.get(key)
     if typed is not None:
-        return (int(raw) if key in ("delta", "rate") else raw) if typed.match(raw) else None
+        if typed.match(raw) is None:
+            return None
+        return int(raw) if key in ("delta", "rate", "issue_id") else raw
     return raw if _PLAIN.match(raw) and raw.lower() not in _RESERVED else None
 
 
