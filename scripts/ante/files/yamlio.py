@@ -203,8 +203,8 @@ _TYPED = {
 
 
 def fast_journal(text: str) -> dict[str, Any] | None:
-    if _UNPRINTABLE.search(text):  # YAML refuses these anywhere, comments too, or reads them as
-        return None  # line breaks: the full loader decides, and names the line
+    if _unreadable(text):  # YAML refuses these anywhere, comments too, or reads them as line
+        return None  # breaks: the full loader decides, and names the line
     data: dict[str, Any] = {}
     entries: list[dict[str, Any]] | None = None
     for line in text.splitlines():
@@ -248,6 +248,17 @@ _ENTRY = re.compile(
     rf"delta: (-?(?:0|[1-9]\d{{0,17}})), ref: {_VALUE}(?:, reason: {_VALUE})?"
     r"(?:, at: (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ))?(?:, issue_id: ([1-9]\d{0,17}))?\}$"
 )
+
+
+_ASCII_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
+def _unreadable(text: str) -> bool:
+    """Whether `text` holds a character YAML refuses or reads as a line break (an ASCII text,
+    the usual journal, is checked bytewise: several times faster than the pattern)."""
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _ASCII_PRINTABLE))
+    return _UNPRINTABLE.search(text) is not None
 
 
 def _entry_line(line: str) -> dict[str, Any] | None:

@@ -386,10 +386,14 @@ def on_event(ctx: Context, path: Path, *, push: bool) -> int:
         return 0
     ledger = ctx.store.load()
     aliases: tuple[str, ...] = ()
+    seen: dict[tuple[str, int | None, tuple[str, ...]], list[Entry]] = {}
 
     def history(facts: IssueFacts) -> list[Entry]:
-        earlier = earlier_history(ctx, ledger, [facts], aliases)
-        return booked(facts, ledger, earlier, aliases)[1]
+        key = (facts.url, facts.id, aliases)  # closed years are read once per address
+        if key not in seen:
+            earlier = earlier_history(ctx, ledger, [facts], aliases)
+            seen[key] = booked(facts, ledger, earlier, aliases)[1]
+        return seen[key]
 
     def concerned(facts: IssueFacts) -> bool:
         held = awards.held(history(facts))
