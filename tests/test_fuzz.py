@@ -104,9 +104,14 @@ def test_a_control_character_the_fast_journal_reader_skipped_is_refused_at_its_l
         )
         journal.write_text(journal.read_text() + line)
 
+    def in_metrics(repo: Path) -> None:  # read line by line too (files/flowrows.py)
+        metrics = repo / "ledger/metrics/backlog.yaml"
+        metrics.write_text("# weekly \x1b[1mbacklog\n" + metrics.read_text())
+
     for name, corrupt, where in (
         ("comment", in_comment, "ledger/journal/2026/tax-2026-W47.yaml:1:"),
         ("reason", in_reason, "ledger/journal/2026/entries.yaml:"),
+        ("metrics", in_metrics, "ledger/metrics/backlog.yaml:1:"),
     ):
         outcomes = fuzzkit.run_case(base, tmp_path / "work", name, corrupt)
         validate, *others = outcomes

@@ -128,6 +128,8 @@ def test_a_close_under_a_renamed_repository_pays_nothing_twice(
     revoke = chip_entries(team)[-1]
     assert (revoke["kind"], revoke["ref"], revoke["member"]) == ("revoke", old, "alice")
     assert sum(e["delta"] for e in chip_entries(team)) == 0
+    validated = run_ante(["--repo", str(team.workdir), "validate", "--against", ""])
+    assert validated.code == 0, validated.err  # a journal with ids is as valid as one without
 
 
 def test_a_transferred_issue_is_paid_once_where_its_chips_were_booked(

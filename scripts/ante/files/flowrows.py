@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from ante.files.yamlio import plain_text
+from ante.files.yamlio import plain_text, unreadable
 
 Row = Callable[[re.Match[str]], dict[str, Any] | None]
 Reader = Callable[[str], dict[str, Any] | None]
@@ -30,6 +30,8 @@ def reader(key: str, pattern: re.Pattern[str], row: Row) -> Reader:
     """A reader of a file that is comments, then `key:` and its records, one per line."""
 
     def read(text: str) -> dict[str, Any] | None:
+        if unreadable(text):  # a character YAML refuses, in a comment too: the loader names it
+            return None
         rows: list[dict[str, Any]] | None = None
         closed = False  # `key: []`: nothing may follow
         for line in text.splitlines():

@@ -203,7 +203,7 @@ _TYPED = {
 
 
 def fast_journal(text: str) -> dict[str, Any] | None:
-    if _unreadable(text):  # YAML refuses these anywhere, comments too, or reads them as line
+    if unreadable(text):  # YAML refuses these anywhere, comments too, or reads them as line
         return None  # breaks: the full loader decides, and names the line
     data: dict[str, Any] = {}
     entries: list[dict[str, Any]] | None = None
@@ -253,7 +253,7 @@ _ENTRY = re.compile(
 _ASCII_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 
-def _unreadable(text: str) -> bool:
+def unreadable(text: str) -> bool:
     """Whether `text` holds a character YAML refuses or reads as a line break (an ASCII text,
     the usual journal, is checked bytewise: several times faster than the pattern)."""
     if text.isascii():
