@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 from ante.core.backlog import WeekMetrics
+from ante.core.rotation import example
 from ante.core.schedule import Shift
 from ante.errors import DataError
-from ante.files import backlog, rotations, yamlio
+from ante.files import backlog, flowrows, rotations, yamlio
 from ante.files.strict import StrictLoader
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -135,3 +136,79 @@ def test_an_offset_instead_of_z_reads_the_same(tmp_path: Path) -> None:
     fast = rotations.read_shifts(text)
     assert fast is not None and fast == strict(text)
     assert fast["shifts"][0]["end"] == START + timedelta(weeks=1)
+
+
+# ---- a rotation file's overrides: people's file, ante's example spelling ---------------------
+
+notes = st.none() | st.from_regex(r"[A-Za-z][a-z]{0,6}( [a-z0-9()'.-]{1,6}){0,3}", fullmatch=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 400),
+            st.integers(0, 9),
+            st.sampled_from(["captain", "first-mate"]),
+            logins,
+            notes,
+        ),
+        max_size=15,
+    ),
+    st.sampled_from(["", "  "]),
+)
+def test_a_rotation_file_reads_the_same_fast_and_strict(
+    overrides: list[tuple[int, int, str, str, str | None]], indent: str
+) -> None:
+    day = datetime(2026, 1, 1).date()
+    lines = []
+    for first, length, role, cover, note in overrides:
+        start, end = day + timedelta(days=first), day + timedelta(days=first + length)
+        extra = f", note: {note}" if note is not None else ""
+        lines.append(f"{indent}- {{from: {start}, to: {end}, role: {role}, cover: {cover}{extra}}}")
+    text = example(["ann", "bob"], day).replace(
+        "overrides: []", "overrides:\n" + "\n".join(lines) if lines else "overrides: []"
+    )
+    fast = rotations.read_rotation(text)
+    assert fast == strict(text) or fast is None
+    if lines and all(note is None or flowrows.note_text(note) for *_, note in overrides):
+        assert fast is not None  # the example's spelling always takes the fast path
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "  - {from: 2026-12-23, to: 2026-12-29, role: captain, cover: bob, note: a: b}",
+        "  - {from: 2026-12-23, to: 2026-12-29, role: captain, cover: bob, note: yes}",
+        "  - {from: 2026-12-23, to: 2026-12-29, role: captain, cover: 'bob'}",
+        "  - {to: 2026-12-29, from: 2026-12-23, role: captain, cover: bob}",
+        "  - {from: 2026-02-30, to: 2026-12-29, role: captain, cover: bob}",
+        "  - from: 2026-12-23\n    to: 2026-12-29\n    role: captain\n    cover: bob",
+        "  - {from: 2026-12-23, to: 2026-12-29, role: captain, cover: bob}\n"
+        "    - {from: 2026-12-23, to: 2026-12-29, role: captain, cover: bob}",
+    ],
+)
+def test_anything_else_in_the_overrides_goes_to_the_strict_loader(line: str) -> None:
+    text = example(["ann", "bob"], datetime(2026, 1, 1).date()).replace(
+        "overrides: []", "overrides:\n" + line
+    )
+    assert rotations.read_rotation(text) is None
+
+
+def test_a_bad_override_is_named_at_its_line_and_other_lines_keep_theirs(tmp_path: Path) -> None:
+    text = example(["ann", "bob"], datetime(2026, 1, 1).date())
+    text = text.replace(
+        "overrides: []",
+        "overrides:\n  - {from: 2026-12-23, to: 2026-12-29, role: captain, cover: bob}\n"
+        "  - {from: 2026-12-30, to: 2026-12-31, role: captain, cover: bob, extra: 1}",
+    ).replace("horizon_weeks: 4", "horizon_weeks: many")
+    path = tmp_path / "rotations" / "oncall.yaml"
+    path.parent.mkdir()
+    path.write_text(text)
+    lines = text.splitlines()
+    with pytest.raises(DataError) as caught:
+        rotations.load_rotations(tmp_path)
+    where = {p.message.split(":")[0]: p.line for p in caught.value.problems}
+    assert where["horizon_weeks"] == lines.index("horizon_weeks: many") + 1
+    extra = next(p for p in caught.value.problems if "extra" in p.message)
+    assert lines[extra.line - 1].endswith("extra: 1}")

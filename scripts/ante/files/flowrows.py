@@ -16,6 +16,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import yaml
+
 from ante.files.yamlio import plain_text, unreadable
 
 Row = Callable[[re.Match[str]], dict[str, Any] | None]
@@ -71,3 +73,60 @@ def flow_map(raw: str) -> dict[str, str] | None:
             return None  # a reserved word, or a key written twice: the strict loader says so
         found[key] = value
     return found
+
+
+# ---- a list of one-line records inside a file people edit ----------------------------------
+
+_NOTE = re.compile(r"[A-Za-z](?:[A-Za-z0-9 ._/()'-]*[A-Za-z0-9._)])?")
+_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n"}
+
+
+def note_text(raw: str) -> str | None:
+    """A few plain words as YAML reads them back as text (no `: `, ` #` or flow marks), or None."""
+    if not _NOTE.fullmatch(raw) or "  " in raw or raw.lower() in _RESERVED:
+        return None
+    return raw
+
+
+def embedded(key: str, pattern: re.Pattern[str], row: Row) -> Reader:
+    """A reader of a whole YAML file whose top-level `key:` is a block list of one-line records
+    (a rotation's overrides, which only ever grow): the records read by `pattern` and `row`,
+    the rest of the file by the strict loader with the list left out (its lines blanked, so
+    every other line keeps its number). Anything unexpected in the list returns None."""
+    from ante.files.strict import strict_load
+
+    def read(text: str) -> dict[str, Any] | None:
+        if unreadable(text):  # a character YAML refuses: the loader names it
+            return None
+        lines = text.split("\n")
+        try:
+            head = lines.index(f"{key}:")
+        except ValueError:
+            return None
+        rows: list[dict[str, Any]] = []
+        indent: str | None = None
+        for number in range(head + 1, len(lines)):
+            line = lines[number]
+            stripped = line.lstrip(" ")
+            if line and not line.startswith((" ", "#", "- ")):
+                break  # the next top-level key (a list may sit at its key's own column)
+            if not stripped or stripped.startswith("#"):
+                continue
+            match = pattern.fullmatch(stripped)
+            value = row(match) if match is not None else None
+            if value is None or indent not in (None, line[: len(line) - len(stripped)]):
+                return None
+            indent = line[: len(line) - len(stripped)]
+            rows.append(value)
+            lines[number] = ""
+        lines[head] = f"{key}: []"
+        try:
+            data = strict_load("\n".join(lines))
+        except (yaml.YAMLError, ValueError, OverflowError, TypeError, RecursionError):
+            return None  # the strict loader reads the whole file again and says where
+        if not isinstance(data, dict) or data.get(key) != []:
+            return None
+        data[key] = rows
+        return data
+
+    return read

@@ -120,9 +120,39 @@ def rotation_paths(repo: Path) -> list[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
+_OVERRIDE = re.compile(
+    r"- \{from: (\d{4}-\d\d-\d\d), to: (\d{4}-\d\d-\d\d), role: ([^,{}]+), cover: ([^,{}]+)"
+    r"(?:, note: ([^,{}]+))?\}"
+)
+
+
+def _override_row(match: re.Match[str]) -> dict[str, object] | None:
+    """One override in the spelling of the rotation file's own example, as YAML reads it."""
+    role, cover = yamlio.plain_text(match[3]), yamlio.plain_text(match[4])
+    note = flowrows.note_text(match[5]) if match[5] is not None else None
+    if role is None or cover is None or (match[5] is not None and note is None):
+        return None
+    try:
+        row: dict[str, object] = {
+            "from": date.fromisoformat(match[1]),
+            "to": date.fromisoformat(match[2]),
+            "role": role,
+            "cover": cover,
+        }
+    except ValueError:
+        return None  # not a real date: the strict loader says where
+    if note is not None:
+        row["note"] = note
+    return row
+
+
+# A rotation file keeps every override ever made, a line each: those are read line by line.
+read_rotation = flowrows.embedded("overrides", _OVERRIDE, _override_row)
+
+
 def load_roster(path: Path, repo: Path, members: dict[str, Member] | None = None) -> Roster:
     """A rotation file, checked, with the members' leave merged in as unavailability."""
-    document = yamlio.read(path, repo)
+    document = yamlio.read(path, repo, fast=read_rotation)
     config = document.validate(Rotation, empty={})
     problems = [document.problem(list(loc), message) for loc, message in check(config)]
     if problems:

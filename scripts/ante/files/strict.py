@@ -159,9 +159,12 @@ def _timestamp(loader: StrictLoader, node: ScalarNode) -> Any:
         ) from None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _text(loader: StrictLoader, node: ScalarNode) -> str:
     value = loader.construct_scalar(node)
-    if any("\ud800" <= char <= "\udfff" for char in value):
+    if _SURROGATE.search(value):  # one regex scan, not a Python step per character
         raise StrictError("text with a lone surrogate: not valid Unicode", node.start_mark)
     return str(value)
 
