@@ -211,4 +211,4 @@ def test_a_bad_override_is_named_at_its_line_and_other_lines_keep_theirs(tmp_pat
     where = {p.message.split(":")[0]: p.line for p in caught.value.problems}
     assert where["horizon_weeks"] == lines.index("horizon_weeks: many") + 1
     extra = next(p for p in caught.value.problems if "extra" in p.message)
-    assert lines[extra.line - 1].endswith("extra: 1}")
+    assert extra.line is not None and lines[extra.line - 1].endswith("extra: 1}")
