@@ -1,3 +1,3 @@
-from ante.cli import main
+from ante.cli import program
 
-raise SystemExit(main())
+program()

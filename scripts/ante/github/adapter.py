@@ -42,10 +42,10 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
-from github import Auth, Github, GithubException
 from urllib3.util.retry import Retry
 
 from ante import clock
+from ante.github.requester import GithubException, Requester, token_auth
 from ante.github.types import (
     DEFAULT_IDENTITY,
     Comment,
@@ -186,20 +186,24 @@ def connect(
         raise_on_status=False,  # hand the last answer to PyGithub, which raises GithubException
         respect_retry_after_header=False,
     )
-    client = Github(
-        auth=Auth.Token(token),
+    # What `Github(auth=Auth.Token(token), ...)` builds, and all of it the adapter uses.
+    requester = Requester(
+        auth=token_auth(token),
         base_url=(environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
         timeout=timeout,
+        user_agent="ante",
+        per_page=30,
+        verify=True,
         retry=retry,
+        pool_size=None,
         seconds_between_requests=seconds_between_requests,
         seconds_between_writes=seconds_between_writes,
-        user_agent="ante",
     )
     own = environ.get("GITHUB_REPOSITORY") or None
     credential = Credential(app=bool(environ.get(APP_ID_VARIABLE, "").strip()), own_repository=own)
     patience = Patience(longest=max_wait, sleep=sleep)
     return GitHubAdapter(
-        client,
+        requester,
         repository=own,
         credential=credential,
         patience=patience,
@@ -212,14 +216,14 @@ class GitHubAdapter:
 
     def __init__(
         self,
-        client: Github,
+        requester: Requester,
         *,
         repository: str | None = None,
         credential: Credential | None = None,
         patience: Patience | None = None,
         identity: str = DEFAULT_IDENTITY,
     ) -> None:
-        self._client = client
+        self._requester = requester
         self.repository = repository
         self.identity = identity
         self.credential = credential or Credential(app=False, own_repository=repository)
@@ -239,7 +243,7 @@ class GitHubAdapter:
 
     @property
     def api_url(self) -> str:
-        return self._client.requester.base_url
+        return self._requester.base_url
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -540,9 +544,8 @@ class GitHubAdapter:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _once(self, verb: str, path: str, params: Any, body: Any) -> tuple[dict[str, Any], Any]:
-        requester = self._client.requester
         try:
-            return requester.requestJsonAndCheck(verb, path, parameters=params, input=body)
+            return self._requester.requestJsonAndCheck(verb, path, parameters=params, input=body)
         except GithubException as error:
             data = error.data if isinstance(error.data, dict) else {}
             message = error.message or data.get("message") or "request failed"
