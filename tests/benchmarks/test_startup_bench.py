@@ -200,7 +200,12 @@ def test_award_start_up_with_a_token_is_at_most_half_the_baseline(
     }
     base_env = {**common, "PYTHONPATH": str(tmp_path / "baseline" / "scripts")}
     # Each version in a team repository its own `ante init` made; the same `issues.closed`.
-    base_ante, now_ante = [str(BIN / "ante")], [str(action_env.venv / "bin" / "ante")]
+    # The baseline's console script, as its pyproject had it (`ante = "ante.cli:main"`): this
+    # environment's own `ante` script calls what this tree's pyproject names.
+    script = tmp_path / "ante-baseline"
+    script.write_text("import sys\nfrom ante.cli import main\nsys.exit(main())\n")
+    base_ante = [str(BIN / "python"), str(script)]
+    now_ante = [str(action_env.venv / "bin" / "ante")]
     for ante, env, repo in ((base_ante, base_env, "old"), (now_ante, common, "new")):
         init = [*ante, "init", "--members", "alice,bob", str(tmp_path / repo)]
         offline = {k: v for k, v in env.items() if k != "GITHUB_TOKEN"}
