@@ -84,6 +84,6 @@ def test_the_program_ends_with_main_s_code_and_its_words(tmp_path: Path) -> None
 def test_main_in_a_longer_lived_process_leaves_the_collector_alone() -> None:
     import gc
 
-    assert gc.isenabled()
+    before = gc.get_threshold()
     assert cli.main(["--repo", "/nonexistent", "balance"]) in (0, 1, 2)
-    assert gc.isenabled()
+    assert gc.isenabled() and gc.get_threshold() == before and not gc.get_freeze_count()
