@@ -312,9 +312,17 @@ def _near(rotation: Rotation, shifts: Sequence[Shift]) -> list[Override]:
     its dates in any timezone, so three days' margin keeps every one that can)."""
     if not shifts:
         return []
-    first = min(s.start for s in shifts).date() - timedelta(days=3)
-    last = max(s.end for s in shifts).date() + timedelta(days=3)
+    first = _days_from(min(s.start for s in shifts).date(), -3)
+    last = _days_from(max(s.end for s in shifts).date(), 3)
     return [o for o in rotation.overrides if o.end >= first and o.start <= last]
+
+
+def _days_from(day: date, days: int) -> date:
+    """`day` moved by `days`, held at the calendar's ends (a published week may say year 1)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.min if days < 0 else date.max
 
 
 def conflicts(rotation: Rotation, shifts: Sequence[Shift]) -> list[Conflict]:

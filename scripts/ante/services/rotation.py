@@ -90,7 +90,10 @@ def feed_shifts(repo: Path, roster: Roster, now: datetime) -> list[Shift]:
     """Recently served shifts, then the coming weeks."""
     ahead = rotations.weeks_for(repo, roster, now, FEED_WEEKS)
     first = ahead[0].start if ahead else now
-    since = first - timedelta(weeks=FEED_PAST_WEEKS)
+    try:
+        since = first - timedelta(weeks=FEED_PAST_WEEKS)
+    except OverflowError:  # a published week in year 1 (any date is valid): all that was served
+        since = datetime.min.replace(tzinfo=first.tzinfo)
     past = [r.shift() for r in rotations.served(repo, roster.name) if since <= r.start < first]
     return past + ahead
 
