@@ -8,17 +8,19 @@ those the journal holds chips for with the same idempotent rules as `ante award`
 the issues it changed, and advances the cursor to the run's start less an overlap: an issue seen
 twice changes nothing the second time.
 
-An award whose run was lost between its push and its comment leaves a sign: the issue's last
-change is the one the journal recorded (a comment would have come after). Sync reads those
-issues' comments and posts ante's when it is missing or older than the journal's change.
+An award whose run was lost between its push and its comment is caught too: for each issue whose
+journal entry is newer than the cursor, sync reads its comments and posts ante's when it is
+missing or older than the journal's change (a person's later label can hide the loss, so the
+issue's own `updated_at` is no sign).
 
 An open overhead issue that ante never acknowledged (its `opened` or `labeled` event was
 missed; `ledger/intake.yaml` has no note of it) is acknowledged as the Monday refresh would.
 
 API cost: one list request per 100 issues updated since the cursor per repository; issues the
-journal already matches cost nothing more, except one comment listing for an issue whose last
-change is the journal's. A new award reads the issue's timeline (who applied
-the label) and, when needed, a role on the repository (cached per person and repository).
+journal already matches cost nothing more, except one comment listing for an issue whose
+journal entry is newer than the cursor (about once per award). A new award reads the issue's
+timeline (who applied the label) and, when needed, a role on the repository (cached per person
+and repository).
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def run(opts: Options, ctx: Context) -> int:
     listed = updated_issues(gh, repos, ledger, since)
     found = [facts_keyed(item, ledger) for item in listed]
     earlier = award.earlier_history(ctx, ledger, found)
-    cases = candidates(gh, ledger, found, earlier, ctx.now.date())
+    cases = candidates(gh, ledger, found, earlier, ctx.now.date(), since)
     # The list reads current state, so everything updated before the run started is seen; the
     # overlap covers clock skew between the runner and GitHub, and idempotency makes it free.
     reached = ctx.now - OVERLAP

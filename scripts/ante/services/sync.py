@@ -113,42 +113,46 @@ def candidates(
     found: Sequence[IssueFacts],
     earlier: dict[str, list[Entry]],
     today: date,
+    since: datetime,
 ) -> list[Case]:
     """The issues whose journal entries would change, vetted only when someone would earn; and
-    those whose journal change was never announced on the issue (`Case.owed`)."""
+    those whose journal change since `since` was never announced on the issue (`Case.owed`)."""
     cases: list[Case] = []
     for issue in found:
         past = earlier.get(issue.url, []) + ledger.entries_for(issue.url)
         newest = max((e.at for e in past if e.at is not None), default=None)
-        if newest is not None and newest >= issue.updated_at:
-            # The journal has seen this very state and nothing happened on the issue since,
-            # not even ante's comment: the run that wrote it may have died before commenting.
-            case = Case(issue)
-            if unannounced(gh, case, newest):
-                award.investigate(gh, case, ledger)  # the comment says who earned and why
-                case.owed = True
-                cases.append(case)
-            continue
         case = Case(issue)
-        if awards.worth(issue, ledger.policy) and not issue.assignees:
-            award.investigate(gh, case, ledger)  # lists don't say who closed it
-        wanted = awards.shares(issue, ledger.policy, ledger.members, case.provenance)
-        hopeful = awards.reconcile(issue, ledger.policy, wanted, past, today)
-        if not hopeful.changed:
-            continue
-        if case.timeline is None:
-            if any(share.chips for share in wanted):
-                award.investigate(gh, case, ledger)  # who applied the label decides
-            else:
-                case.provenance = Provenance(known=True)  # nobody earns: nothing to vet
-        cases.append(case)
+        if newest is None or newest < issue.updated_at:  # else the journal has seen this state
+            if awards.worth(issue, ledger.policy) and not issue.assignees:
+                award.investigate(gh, case, ledger)  # lists don't say who closed it
+            wanted = awards.shares(issue, ledger.policy, ledger.members, case.provenance)
+            hopeful = awards.reconcile(issue, ledger.policy, wanted, past, today)
+            if hopeful.changed:
+                if case.timeline is None:
+                    if any(share.chips for share in wanted):
+                        award.investigate(gh, case, ledger)  # who applied the label decides
+                    else:
+                        case.provenance = Provenance(known=True)  # nobody earns: nothing to vet
+                cases.append(case)
+                continue
+        # The journal changed for this issue within the window: the run that wrote it may
+        # have died before its comment (later activity, a person's label, can hide that).
+        if newest is not None and newest >= since and unannounced(gh, case, newest):
+            if case.timeline is None:
+                award.investigate(gh, case, ledger)  # the comment says who earned and why
+            case.owed = True
+            cases.append(case)
     return cases
 
 
 def unannounced(gh: GitHubAdapter, case: Case, written: datetime) -> bool:
     """True when ante's comment on the issue predates the journal's last change to it (or is
-    missing, or has no award section): one comment listing."""
-    own = gh.own_comment(gh.comments(case.issue.repo, case.issue.number), comment.MARKER)
+    missing, or has no award section): one comment listing, unless the timeline was read."""
+    if case.timeline is not None:
+        listed = case.timeline.comments
+    else:
+        listed = gh.comments(case.issue.repo, case.issue.number)
+    own = gh.own_comment(listed, comment.MARKER)
     if own is None:
         return True
     return "award" not in comment.sections(own.body) or own.updated_at < written
