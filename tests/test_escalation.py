@@ -73,6 +73,15 @@ def ante_comment(fake: FakeGitHub, number: int) -> str:
     return mine[0].body
 
 
+def volunteer_away(team: TeamRemote) -> None:
+    """dave, the only out-of-hours volunteer, away from 20 to 30 November (pushed to main)."""
+    nights = team.workdir / "rotations" / "nights.yaml"
+    away = "{login: dave, from: 2026-11-01, unavailable: [{from: 2026-11-20, to: 2026-11-30}]}"
+    nights.write_text(nights.read_text().replace("{login: dave, from: 2026-11-01}", away))
+    git(team.workdir, "commit", "-qam", "dave away")
+    git(team.workdir, "push", "-q", "origin", "main")
+
+
 def test_a_night_nobody_answers_reaches_the_first_mate_then_the_managers(
     night_team: TeamRemote,
     github_fake: FakeGitHub,
@@ -208,11 +217,7 @@ def test_nobody_on_call_pages_the_managers_never_nobody(
     receivers: Receivers,
     tmp_path: Path,
 ) -> None:
-    nights = night_team.workdir / "rotations" / "nights.yaml"
-    away = "{login: dave, from: 2026-11-01, unavailable: [{from: 2026-11-20, to: 2026-11-30}]}"
-    nights.write_text(nights.read_text().replace("{login: dave, from: 2026-11-01}", away))
-    git(night_team.workdir, "commit", "-qam", "dave away")
-    git(night_team.workdir, "push", "-q", "origin", "main")
+    volunteer_away(night_team)
     env = {**github_env, **receivers.env()}
     number = emergency(night_team, github_fake, env, tmp_path, "2026-11-21T23:30:00Z")
     text = ante_comment(github_fake, number)
@@ -232,11 +237,7 @@ def test_with_nobody_on_call_the_first_mate_s_answer_stops_the_escalation(
     tmp_path: Path,
 ) -> None:
     """The first page went to the first-mate (the volunteer is away): their answer counts."""
-    nights = night_team.workdir / "rotations" / "nights.yaml"
-    away = "{login: dave, from: 2026-11-01, unavailable: [{from: 2026-11-20, to: 2026-11-30}]}"
-    nights.write_text(nights.read_text().replace("{login: dave, from: 2026-11-01}", away))
-    git(night_team.workdir, "commit", "-qam", "dave away")
-    git(night_team.workdir, "push", "-q", "origin", "main")
+    volunteer_away(night_team)
     env = {**github_env, **receivers.env()}
     number = emergency(night_team, github_fake, env, tmp_path, "2026-11-21T23:30:00Z")
     github_fake.now = at("2026-11-21T23:33:00Z")

@@ -6,11 +6,10 @@ Each figure is the median CPU time of the whole `ante` process, one year and ten
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from testbed.awardkit import event_payload, write_event
-from testbed.ledger_data import build
+from testbed.ledger_data import build, commit_history
 from testbed.timing import cpu_seconds, side_by_side
 
 ENV = {"ANTE_NOW": "2026-11-18"}
@@ -21,20 +20,11 @@ def _time(repo: Path, args: list[str], runs: int) -> float:
     return cpu_seconds(repo, args, ENV, runs)
 
 
-def _commit(repo: Path) -> None:
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "history"]):
-        subprocess.run(
-            ["git", "-c", "user.name=b", "-c", "user.email=b@example.com", *args],
-            cwd=repo,
-            check=True,
-        )
-
-
 def test_validate_trusts_sealed_years_so_ten_years_cost_what_one_does(tmp_path: Path) -> None:
     build(tmp_path / "one", years=1)
     build(tmp_path / "ten", years=10)
     for repo in (tmp_path / "one", tmp_path / "ten"):
-        _commit(repo)  # so the append-only check against HEAD runs too
+        commit_history(repo)  # so the append-only check against HEAD runs too
     pair = side_by_side((tmp_path / "one", ["validate"]), (tmp_path / "ten", ["validate"]), ENV)
     full = _time(tmp_path / "ten", ["validate", "--full"], 1)
     print(

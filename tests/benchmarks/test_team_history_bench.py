@@ -10,24 +10,14 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from testbed.ledger_data import build, team_history
+from testbed.ledger_data import build, commit_history, team_history
 from testbed.timing import side_by_side
 
 ENV = {"ANTE_NOW": "2026-11-18T09:00:00+00:00"}
 LOGINS = [f"dev{i:03d}" for i in range(500)]
-
-
-def _commit(repo: Path) -> None:
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "history"]):
-        subprocess.run(
-            ["git", "-c", "user.name=b", "-c", "user.email=b@example.com", *args],
-            cwd=repo,
-            check=True,
-        )
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +30,7 @@ def teams(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
         repo = root / f"y{years}"
         build(repo, members=500, years=years)
         team_history(repo, LOGINS, years)
-        _commit(repo)
+        commit_history(repo)
         pr = root / f"y{years}-pr"
         shutil.copytree(repo, pr)
         rota = pr / "rotations" / "product.yaml"

@@ -5,6 +5,7 @@ with a swap a week, published shifts, the maintenance queue, a tax week)."""
 from __future__ import annotations
 
 import random
+import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -152,3 +153,13 @@ def team_history(repo: Path, logins: list[str], years: int = 10) -> None:
         for m in logins
     )
     (repo / "ledger" / "journal" / "2026" / "tax-2026-W47.yaml").write_text(tax)
+
+
+def commit_history(repo: Path) -> None:
+    """A built repository as one commit (what validate's append-only check reads at HEAD)."""
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "history"]):
+        subprocess.run(
+            ["git", "-c", "user.name=b", "-c", "user.email=b@example.com", *args],
+            cwd=repo,
+            check=True,
+        )
