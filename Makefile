@@ -48,8 +48,10 @@ bench: install
 
 # Team life on the test bed's Actions: a quarter per seed (SEEDS=5, DAYS=91), JOBS seeds at a time
 # (one per core); one line per seed on the way, and the last line is the figures of all seeds.
+# RECORD=file keeps each seed's figures there, and a run stopped midway carries on from it.
 soak: install
-	PYTHONPATH=tests $(BIN)/python -m testbed.actions.soak --seeds $(SEEDS) --days $(DAYS) --jobs $(JOBS)
+	PYTHONPATH=tests $(BIN)/python -m testbed.actions.soak --seeds $(SEEDS) --days $(DAYS) --jobs $(JOBS) \
+	  $(if $(RECORD),--record $(RECORD))
 
 # docs/status.png for the README: STATUS.md through cmarkgfm and headless Chromium (a dev tool).
 screenshot: install

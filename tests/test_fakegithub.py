@@ -135,6 +135,53 @@ def test_unknown_paths_and_bad_bodies_are_violations(github_fake: FakeGitHub) ->
     assert github_fake.issues(R) == []
 
 
+def test_a_request_checked_before_is_refused_again_and_a_changed_body_is_checked(
+    github_fake: FakeGitHub,
+) -> None:
+    """The contract keeps each distinct request's complaints (method, URL, type and body)."""
+    url = f"{github_fake.url}/repos/o/r/issues"
+    answers = [
+        requests.post(url, json=body, headers=AUTH).status_code
+        for body in ({"title": "ok"}, {}, {}, {"title": "ok", "assignees": "alice"})
+    ]
+
+    assert answers == [201, 422, 422, 422]
+    messages = [str(v) for v in github_fake.take_violations()]
+    assert len(messages) == 3 and "'title' is a required property" in messages[1]
+    assert "'alice' is not of type 'array'" in messages[2]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/repos/o/r/issues/7"),
+        ("get", "/repos/o/r/issues/7/comments"),
+        ("post", "/repos/o/r/issues/7/labels"),
+        ("get", "/repos/o/r/issues/comments/12"),  # a concrete path beside a templated one
+        ("get", "/search/issues"),
+        ("patch", "/repos/o/r/git/refs/heads/main"),
+        ("get", "/repos/o/r/no-such-thing"),  # PathNotFound
+        ("put", "/repos/o/r/issues/7/comments"),  # OperationNotFound
+    ],
+)
+def test_the_path_finder_finds_what_openapi_cores_own_finds(method: str, path: str) -> None:
+    from openapi_core.templating.paths.finders import APICallPathFinder
+    from testbed.fakegithub.contract import PathFinder
+
+    description = spec().openapi.spec
+    url = f"http://localhost{path}"
+    answers: list[object] = []
+    for finder in (APICallPathFinder(description), PathFinder(description)):
+        for _ in range(2):  # the second answer is the kept one
+            try:
+                found = finder.find(method, url)
+            except Exception as error:  # the same refusal is the answer
+                answers.append(type(error).__name__)
+            else:
+                answers.append((found.path_result.resolved, found.path_result.variables))
+    assert answers[1:] == answers[:1] * 3
+
+
 def test_a_response_that_breaks_the_schema_is_a_violation(github_fake: FakeGitHub) -> None:
     number = github_fake.add_issue(R)
 

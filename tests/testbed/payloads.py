@@ -56,17 +56,22 @@ def _registry() -> Registry:
 
 def webhook_errors(key: str, payload: Json) -> list[str]:
     """Why `payload` is not a valid `key` webhook (e.g. "issues-closed"); empty when it is."""
+    return [
+        f"/{'/'.join(map(str, error.absolute_path))}: {error.message[:200]}"
+        for error in _webhook_validator(key).iter_errors(payload)
+    ]
+
+
+@cache
+def _webhook_validator(key: str) -> Any:
+    """One validator per webhook: it keeps what it resolved of the description's references."""
     body = spec().document["x-webhooks"][key]["post"]["requestBody"]
     reference = body["content"]["application/json"]["schema"]["$ref"]
-    validator = OAS30Validator(
+    return OAS30Validator(
         {"$ref": SPEC_URI + reference},
         registry=_registry(),
         format_checker=oas30_format_checker,
     )
-    return [
-        f"/{'/'.join(map(str, error.absolute_path))}: {error.message[:200]}"
-        for error in validator.iter_errors(payload)
-    ]
 
 
 def example(event: str, action: str | None = None, *, valid_as: str | None = None) -> Json:

@@ -24,7 +24,7 @@ from pathlib import Path
 from testbed.fakegithub import Token
 from testbed.fakegithub import remote as fakeremote
 
-HOOK = r'''#!{python}
+HOOK = r'''#!{python} -S
 """{name} hook of the test bed's git remote (see tests/testbed/actions/remote.py)."""
 import json, os, signal, sys
 from pathlib import Path
@@ -167,10 +167,13 @@ class Remotes:
         """The pushes accepted since the last call."""
         if not self._log.exists():
             return []
-        lines = self._log.read_text(encoding="utf-8").splitlines()
-        fresh, self._read = lines[self._read :], len(lines)
+        with self._log.open("rb") as log:  # from where the last call stopped: flat in age
+            log.seek(self._read)
+            fresh = log.read()
+        complete = fresh[: fresh.rfind(b"\n") + 1]  # a hook may be writing the last line
+        self._read += len(complete)
         out = []
-        for line in fresh:
+        for line in complete.decode("utf-8").splitlines():
             record = json.loads(line)
             for before, after, ref in record["updates"]:
                 out.append(Push(record["repo"], record["token"], record["job"], before, after, ref))

@@ -12,6 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from openapi_core import Config, OpenAPI
+from openapi_core.templating.datatypes import TemplateResult
+from openapi_core.templating.paths.datatypes import Path as FoundPath
+from openapi_core.templating.paths.datatypes import PathOperationServer
+from openapi_core.templating.paths.finders import APICallPathFinder
+from openapi_core.templating.paths.iterators import TemplatePathsIterator
+from openapi_core.templating.paths.util import template_path_len
 
 SPEC_PATH = (
     Path(__file__).resolve().parents[2]
@@ -38,9 +44,49 @@ def spec() -> Spec:
     prepared = dict(document, servers=[{"url": "/"}])
     # None skips validating the description itself, as openapi-core documents; its type hint
     # leaves None out.
-    config = Config(spec_validator_cls=None)  # type: ignore[arg-type]
+    config = Config(spec_validator_cls=None, path_finder_cls=PathFinder)  # type: ignore[arg-type]
     openapi, answers = (OpenAPI.from_dict(prepared, config=config) for _ in range(2))
     return Spec(document, openapi, answers, time.perf_counter() - started)
+
+
+class _PathsListedOnce(TemplatePathsIterator):
+    """openapi-core's search for the description's path that a URL matches, over a list of the
+    paths made once: openapi-core lists the 900 paths through lazy accessors for every request.
+    The loop is openapi-core's own (`TemplatePathsIterator.__call__`)."""
+
+    def __init__(self) -> None:
+        super().__init__("paths")
+        self._listed: dict[int, tuple[Any, list[tuple[str, Any]]]] = {}
+
+    def __call__(self, name: str, spec: Any, base_url: str | None = None) -> Any:
+        kept = self._listed.get(id(spec))
+        if kept is None or kept[0] is not spec:
+            kept = self._listed[id(spec)] = (spec, list((spec / self.paths_part).str_items()))
+        templated = []
+        for pattern, path in kept[1]:
+            if name.endswith(pattern):  # a path without parameters: the most concrete
+                yield FoundPath(path, TemplateResult(pattern, {}))
+            elif found := self._get_path_parser(pattern).search(name):
+                templated.append(FoundPath(path, TemplateResult(pattern, found.named)))
+        yield from sorted(templated, key=template_path_len)
+
+
+class PathFinder(APICallPathFinder):
+    """openapi-core's path finder, with each (method, URL)'s answer kept: what it finds depends on
+    nothing else, and a soak asks for the same few hundred URLs tens of thousands of times (the
+    search was a third of the fake's time)."""
+
+    paths_iterator = _PathsListedOnce()
+
+    def __init__(self, spec: Any, base_url: str | None = None) -> None:
+        super().__init__(spec, base_url)
+        self._found: dict[tuple[str, str], PathOperationServer] = {}
+
+    def find(self, method: str, name: str) -> PathOperationServer:
+        found = self._found.get((method, name))
+        if found is None:  # not found raises, and is not kept (a fake's 404 is rare)
+            found = self._found[method, name] = super().find(method, name)
+        return found
 
 
 def _allow_null_in_nullable_enums(node: Any) -> None:
@@ -58,6 +104,25 @@ def _allow_null_in_nullable_enums(node: Any) -> None:
     elif isinstance(node, list):
         for value in node:
             _allow_null_in_nullable_enums(value)
+
+
+# A request's complaints depend on its method, URL, content type and body alone: the description
+# has no header, cookie or security requirements. A soak sends each distinct request about six
+# times (840 requests, 131 distinct in a seed's week), so each is checked once per process.
+RequestKey = tuple[str, str, str, bytes]
+_request_errors: dict[RequestKey, list[Exception]] = {}
+REMEMBERED = 50_000  # requests whose complaints are kept, at most (then forgotten at once)
+
+
+def request_errors(key: RequestKey, openapi_request: Any) -> list[Exception]:
+    """What the description says is wrong with a request (`key`: method, URL, content type,
+    body); call it under `check`'s lock."""
+    errors = _request_errors.get(key)
+    if errors is None:
+        if len(_request_errors) >= REMEMBERED:
+            _request_errors.clear()
+        errors = _request_errors[key] = list(spec().openapi.iter_request_errors(openapi_request))
+    return errors
 
 
 # Two validators serve every fake; a lock each keeps their lazy caches single-threaded.

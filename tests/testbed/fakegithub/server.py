@@ -30,7 +30,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from . import faults
+from . import contract, faults
 from .contract import Violation, check, describe, spec
 from .faults import Fault, Tamper
 from .model import Activity
@@ -279,8 +279,9 @@ class FakeGitHub(Routes):
             fault: Fault | None = faults.take(self.faults, method, path)
             tamper: Tamper | None = faults.take(self.tampers, method, path)
         openapi_request = WerkzeugOpenAPIRequest(request)
+        key = (method, request.url, request.mimetype, request.get_data())
         request_errors = self._check(
-            "request", lambda: list(spec().openapi.iter_request_errors(openapi_request))
+            "request", lambda: contract.request_errors(key, openapi_request)
         )
         if request_errors:
             for error in request_errors:
