@@ -159,3 +159,70 @@ def test_the_sweep_opens_the_post_mortem_of_a_page_whose_close_was_missed(
     [page] = emergencies.load_pages(team.workdir)
     assert page.closed is not None
     assert page.postmortem and page.postmortem.endswith(f"/issues/{postmortems[0].number}")
+
+
+AFTER_THE_CLOSE = "2026-11-22T02:05:00Z"
+
+
+def assert_said_and_owned_once(team: TeamRemote, github_fake: FakeGitHub, number: int) -> None:
+    """An emergency that closed before anyone was paged: recorded closed, nobody woken, the miss
+    said once on the issue to whoever was on call (assigned), the post-mortem opened once."""
+    [page] = emergencies.load_pages(team.workdir)
+    assert page.closed is not None and page.woken == [] and page.paged_at is None
+    [pm] = [i for i in github_fake.issues("o/r") if "postmortem" in i.labels]
+    assert page.postmortem and page.postmortem.endswith(f"/issues/{pm.number}")
+    assert pm.assignees == ["alice"]
+    assert github_fake.issue("o/r", number).assignees == ["alice"]
+    said = [c.body for c in github_fake.comments("o/r", number) if "before anyone" in c.body]
+    assert len(said) == 1
+    assert "closed before anyone was paged" in said[0]
+    assert "never reached ante" in said[0]
+    assert "@alice (assigned), on call when it was opened" in said[0]
+    assert f"The post-mortem is opened for @alice: {page.postmortem}" in said[0]
+    assert "paging the on-call" not in said[0]
+
+
+def test_an_emergency_closed_before_anyone_was_paged_is_said_and_owned(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Its `opened` event never came and it closed before a sweep ran: the close is the first
+    ante hears of it. Nobody is woken for what is over; the miss is said and owned."""
+    github_fake.add_user("alice")
+    github_fake.now = datetime(2026, 11, 21, 23, 30, tzinfo=UTC)
+    number = github_fake.add_issue(
+        "o/r", title="Checkout is down", labels=["product-emergency"], user="carol"
+    )
+    github_fake.now = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+    github_fake.close_issue("o/r", number)
+    closed = event(tmp_path, "closed", number, closed_at="2026-11-22T02:00:00Z")
+
+    for _ in range(2):  # delivered twice: said once
+        result = run_ante(
+            ["--repo", str(team.workdir), "emergency", "--push"],
+            env={"ANTE_NOW": AFTER_THE_CLOSE, **github_env, **closed},
+        )
+        assert result.code == 0, result.err
+
+    assert_said_and_owned_once(team, github_fake, number)
+    said = next(c.body for c in github_fake.comments("o/r", number) if "before anyone" in c.body)
+    assert "(2026-11-21 23:30 UTC) never reached ante" in said
+
+
+def test_the_scheduled_sweep_finds_an_emergency_whose_opening_and_close_never_came(
+    team: TeamRemote, github_fake: FakeGitHub, github_env: dict[str, str]
+) -> None:
+    github_fake.add_user("alice")
+    github_fake.now = datetime(2026, 11, 21, 23, 30, tzinfo=UTC)
+    number = github_fake.add_issue(
+        "o/r", title="Checkout is down", labels=["product-emergency"], user="carol"
+    )
+    github_fake.now = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+    github_fake.close_issue("o/r", number)  # neither event came
+    sweep = ["--repo", str(team.workdir), "emergency", "--sweep", "--push"]
+
+    for _ in range(2):
+        result = run_ante(sweep, env={"ANTE_NOW": AFTER_THE_CLOSE, **github_env})
+        assert result.code == 0, result.err
+
+    assert "closed and never paged" not in result.out  # the second sweep found it recorded
+    assert_said_and_owned_once(team, github_fake, number)

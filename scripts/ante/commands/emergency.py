@@ -5,7 +5,8 @@ the escalation path (one comment, edited in place), and record the page as in-ho
 out-of-hours in `ledger/pages/<YYYY>.yaml`. Closed: open a post-mortem issue from
 `templates/postmortem.md.j2`, assigned to the captain and linked both ways, and record it.
 Each happens once however often the event is delivered or re-run. `--sweep`: page every open
-emergency (in this repository and the policy's) that has no page yet.
+emergency (in this repository and the policy's) that has no page yet, and tell whoever was on
+call of each emergency closed in the last day that was never paged at all.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def add_parser(sub: flags.Subparsers) -> None:
 def run(opts: Options, ctx: Context) -> int:
     from ante.services import emergency  # loaded when the command runs, not at start-up
 
-    if opts.sweep:
-        return emergency.sweep(ctx, push=opts.push)
+    if opts.sweep:  # the scheduled sweep: emergencies closed since the last one are looked at too
+        since = ctx.now - emergency.CLOSED_LOOK_BACK
+        return emergency.sweep(ctx, push=opts.push, closed_since=since)
     source = opts.event or (Path(ctx.settings.event_path) if ctx.settings.event_path else None)
     return emergency.handle(ctx, source, push=opts.push)

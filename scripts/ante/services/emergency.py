@@ -15,7 +15,10 @@ nobody acknowledges it.
 The sweep (`sweep`) is the safety net for events GitHub never delivered (or a product repository
 that forwards none): one list request per repository and emergency label finds the open
 emergencies, and each that has no page yet is paged now. Every issue-event job runs it first, and
-so does the scheduled sync.
+so does the scheduled sync. An emergency that closed before any of them saw it open is not paged
+(it is over) but told: its close, or the scheduled sweep of emergencies closed in the last day,
+records it, opens its post-mortem and says on the issue, to whoever was on call, that nobody was
+paged.
 
 A page follows its issue. A repository renamed keeps the issue's GitHub id, which the page
 records; a transferred issue (new id, new number) keeps its title and answers its old address
@@ -280,7 +283,9 @@ def act(
         outcome = paging.advance(ctx, roster, page, read_answers=False)
     # The ledger first, then the issue, then the channels: a channel that is down stops neither.
     ctx.say(paging.record(ctx, outcome.page, push) or "page already recorded")
-    if event.action != "closed" or page.woken:
+    if event.action == "closed" and not paging.paged(page):
+        paging.publish_unpaged(ctx, roster, outcome.page, event.created)
+    elif event.action != "closed" or page.woken:
         paging.publish_github(ctx, roster, outcome)
     chain = paging.chain_for(ctx, roster, outcome.page.opened)
     paging.send(ctx, paging.notices_for(outcome.page, chain, event.repo), push=push)
@@ -293,6 +298,18 @@ def repositories(ctx: Context) -> list[str]:
 
 def open_emergencies(ctx: Context) -> list[tuple[Roster, Emergency]]:
     """Every open emergency: one list request per repository and emergency label."""
+    return _listed(ctx, "open")
+
+
+def closed_emergencies(ctx: Context, since: datetime) -> list[tuple[Roster, Emergency]]:
+    """Every emergency closed and changed since `since`: one list request per repository and
+    emergency label."""
+    return _listed(ctx, "closed", since)
+
+
+def _listed(
+    ctx: Context, state: str, since: datetime | None = None
+) -> list[tuple[Roster, Emergency]]:
     gh = ctx.github
     rosters = [r for r in rotations.load_rotations(ctx.repo) if r.config.emergency_label]
     if gh is None or not rosters:
@@ -302,20 +319,21 @@ def open_emergencies(ctx: Context) -> list[tuple[Roster, Emergency]]:
     labels = list(dict.fromkeys(str(r.config.emergency_label) for r in rosters))
     for repo in repositories(ctx):
         for label in labels:
-            for issue in gh.list_issues(repo, state="open", labels=[label], sort="created"):
+            listed = gh.list_issues(repo, state=state, labels=[label], sort="created", since=since)
+            for issue in listed:
                 roster = rotation_for(rosters, issue.labels)
-                if issue.url in seen or roster is None:
+                if issue.url in seen or roster is None or issue.state != state:
                     continue
                 seen.add(issue.url)
                 event = Emergency(
-                    "opened",
+                    "opened" if state == "open" else "closed",
                     issue.repo,
                     issue.number,
                     issue.title,
                     issue.url,
                     issue.labels,
                     issue.created_at,
-                    None,
+                    issue.closed_at,
                     sender=issue.author,  # who opened it, as the event would have said
                     id=issue.id,
                 )
@@ -363,11 +381,17 @@ def unclosed(ctx: Context, still_open: set[str]) -> list[tuple[Roster, Emergency
     return owed
 
 
-def sweep(ctx: Context, *, push: bool) -> int:
+CLOSED_LOOK_BACK = timedelta(days=1)  # the scheduled sweep's (every 8 hours, plus lateness)
+
+
+def sweep(ctx: Context, *, push: bool, closed_since: datetime | None = None) -> int:
     """Page every open emergency that has no page yet (its event was never delivered), and open
-    the post-mortem of every paged emergency whose close was missed."""
+    the post-mortem of every paged emergency whose close was missed. With `closed_since` (the
+    scheduled sweep), also every emergency closed since then that has no page at all (its opening
+    and its closing were both missed): who was on call is told, and its post-mortem opened."""
     found = open_emergencies(ctx)
-    oldest = min((event.created for _, event in found), default=ctx.now)
+    ended = closed_emergencies(ctx, closed_since) if closed_since is not None else []
+    oldest = min((event.created for _, event in [*found, *ended]), default=ctx.now)
     pages = emergencies.load_pages(ctx.repo, since=oldest)
     missed: list[tuple[Roster, Emergency]] = []
     for roster, event in found:
@@ -380,10 +404,19 @@ def sweep(ctx: Context, *, push: bool) -> int:
     for roster, event in missed:
         ctx.say(f"{event.repo}#{event.number}: an open emergency with no page: paging now")
         act(ctx, roster, event, push=push, look_back=False)
+    unseen = [
+        (roster, event)
+        for roster, event in ended
+        if emergencies.find(pages, event.url, event.id) is None
+        and followed(ctx, pages, event) is None
+    ]
+    for roster, event in unseen:
+        ctx.say(f"{event.repo}#{event.number}: closed and never paged: telling who was on call")
+        act(ctx, roster, event, push=push, look_back=False)
     owed = unclosed(ctx, {event.url for _, event in found})
     for roster, event, page in owed:
         ctx.say(f"{event.repo}#{event.number}: closed without its post-mortem: opening it now")
         act(ctx, roster, event, push=push, page=page)
-    if not missed and not owed:
+    if not missed and not unseen and not owed:
         ctx.say("every open emergency has its page, every closed one its post-mortem")
     return 0

@@ -438,6 +438,57 @@ def publish_github(ctx: Context, roster: Roster, outcome: Outcome) -> None:
         gh.upsert_comment(repo, page.number, pagerduty_ack.MARKER, text)
 
 
+def paged(page: Page) -> bool:
+    """Whether anyone was paged for this emergency (or the paging began: nobody on call and no
+    managers to page is still a page, said on the issue)."""
+    return bool(page.woken or page.paged_at or page.first_mate_at or page.managers_at)
+
+
+def publish_unpaged(ctx: Context, roster: Roster, page: Page, created: datetime) -> None:
+    """An emergency ante first saw closed: the event that opened it never came and no sweep ran
+    while it was open, so nobody was paged. Nobody is woken for what is over, but the miss is
+    said on the issue and whoever was on call when it was opened (`created`) is assigned, so
+    that it is seen and owned; the post-mortem is the captain's, as always."""
+    chain = chain_for(ctx, roster, created)
+    who = chain.paged or (chain.managers[0] if chain.managers else None)
+    gh = ctx.github
+    if gh is None:
+        ctx.say(f"would tell @{who} that #{page.number} closed before anyone was paged (no token)")
+        return
+    repo = repo_of(page.issue)
+    if who is not None:
+        issue = gh.issue(repo, page.number)
+        if who.lower() not in {a.lower() for a in issue.assignees}:
+            gh.edit_issue(repo, page.number, assignees=[*issue.assignees, who][:10])
+            ctx.say(f"assigned @{who} to #{page.number}, which closed before anyone was paged")
+    gh.upsert_comment(repo, page.number, PAGE_MARKER, unpaged_comment(roster, page, chain, created))
+
+
+def unpaged_comment(roster: Roster, page: Page, chain: Chain, created: datetime) -> str:
+    closed = _when(roster, page.closed) if page.closed else "since"
+    lines = [
+        f"**Product emergency, closed before anyone was paged** (`{roster.name}` rotation)",
+        "",
+        f"ante first heard of this emergency when it was closed ({closed}): the event that "
+        f"opened it ({_when(roster, created)}) never reached ante, and no sweep ran while it "
+        "was open, so nobody was paged.",
+        "",
+    ]
+    title = role_title(chain.paged_role)
+    if chain.paged:
+        lines.append(
+            f"- {title}: @{chain.paged} (assigned), on call when it was opened: please check "
+            "that it is really over."
+        )
+    elif chain.managers:
+        names = ", ".join(f"@{m}" for m in chain.managers)
+        lines.append(f"- Nobody was {title.lower()} then. Managers: {names}, please check.")
+    if page.postmortem:
+        owner = f"@{page.captain}" if page.captain else "the captain"
+        lines.append(f"- The post-mortem is opened for {owner}: {page.postmortem}")
+    return "\n".join(lines)
+
+
 def record(ctx: Context, page: Page, push: bool) -> str | None:
     from ante.services import status_file
 

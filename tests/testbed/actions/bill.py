@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .runner import Delivery, Run
-from .soak import PRODUCT, TAG, TEAM_REPO, Soak
+from .soak import PRODUCT, TAG, TOLD_AFTER_CLOSE, Soak, page_comment
 from .triggers import cron_times
 
 WATCHER = "escalate"
@@ -154,12 +154,13 @@ def waits(soak: Soak) -> dict[str, Waits]:
     """Event to effect in a played soak: pages, ledger entries, acknowledgements."""
     fake, found = soak.world.fake, {kind: Waits() for kind in EFFECTS}
     for emergency in soak.emergencies:
-        pages = [c for c in fake.comments(TEAM_REPO, emergency.number) if "captain" in c.body]
+        said = page_comment(fake, emergency.number)
+        paged = said is not None and TOLD_AFTER_CLOSE not in said.body
         _note(
             found["page"],
             emergency.delivery,
             emergency.opened_at,
-            pages[0].created_at if pages else None,
+            said.created_at if said is not None and paged else None,
         )
     _, landed = soak._journal()
     forwarded = _forwarded(soak.runner.deliveries)

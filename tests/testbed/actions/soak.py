@@ -46,6 +46,7 @@ from pathlib import Path
 import yaml
 
 from testbed.fakegithub import FakeGitHub
+from testbed.fakegithub.model import Comment
 
 from .runner import Delivery, Run
 from .world import World
@@ -73,6 +74,8 @@ SHORT = (
     (MONDAY.replace(day=25, hour=7, minute=30), 5.0),
 )
 TAG = "<!-- ante:issue -->"
+PAGE_TAG = "<!-- ante:emergency -->"  # ante's one paging comment on an emergency
+TOLD_AFTER_CLOSE = "closed before anyone was paged"  # its text when ante first saw it closed
 WORTH = {
     "overhead": 1,
     "overhead:large": 2,
@@ -85,6 +88,11 @@ FIXED_CLOSES = 9  # a week's closes in the bursts: 5 on Monday, 4 on Wednesday
 def team(people: int = len(TEAM)) -> tuple[str, ...]:
     """A team of `people` (the bill's 50): these ten, then member11, member12, ..."""
     return (TEAM + tuple(f"member{k}" for k in range(len(TEAM) + 1, people + 1)))[:people]
+
+
+def page_comment(fake: FakeGitHub, number: int) -> Comment | None:
+    """ante's paging comment on the team repository's emergency `number`, if there is one."""
+    return next((c for c in fake.comments(TEAM_REPO, number) if PAGE_TAG in c.body), None)
 
 
 @dataclass
@@ -106,6 +114,7 @@ class Figures:
     paged: int = 0
     emergencies: int = 0
     paged_by_own_run: int = 0
+    told_after_close: int = 0  # ante first saw it closed (no sweep while it was open): told then
     emergencies_delivered: int = 0
     chips_landed: int = 0
     chips_expected: int = 0
@@ -136,7 +145,7 @@ class Figures:
         return (
             f"soak: seeds={self.seeds} events={self.events} runs={self.runs} "
             f"skipped={self.skipped} cancelled={self.cancelled} "
-            f"emergencies={self.paged}/{self.emergencies} "
+            f"emergencies={self.paged}/{self.emergencies} told_after_close={self.told_after_close} "
             f"chips={self.chips_landed}/{self.chips_expected} doubled={self.doubled} "
             f"acknowledged={self.acknowledged}/{self.overhead} "
             f"worst_page_s={self.worst_page_s:.0f} worst_ledger_s={self.worst_ledger_s:.0f}"
@@ -392,30 +401,7 @@ class Soak:
         f.skipped = sum(r.conclusion == "skipped" for r in runner.runs)
         f.cancelled = sum(r.conclusion == "cancelled" for r in runner.runs)
         problems: dict[str, list[str]] = {}
-        # emergencies
-        f.emergencies = len(self.emergencies)
-        for e in self.emergencies:
-            comments = [c for c in fake.comments(TEAM_REPO, e.number) if "captain" in c.body]
-            issue = fake.issue(TEAM_REPO, e.number)
-            if comments and issue.assignees:
-                f.paged += 1
-                f.worst_page_s = max(
-                    f.worst_page_s,
-                    (comments[0].created_at - e.opened_at).total_seconds(),
-                )
-            if e.delivery.fate == "delivered":
-                f.emergencies_delivered += 1
-                own = e.delivery.runs
-                if own and own[0].conclusion == "success" and comments:
-                    f.paged_by_own_run += 1
-                else:
-                    problems.setdefault("emergency", []).append(
-                        f"seed {self.seed}: #{e.number} {self._fate(own)}"
-                    )
-            elif not comments:
-                problems.setdefault("emergency", []).append(
-                    f"seed {self.seed}: #{e.number} event dropped, never paged"
-                )
+        self._emergency_figures(f, problems)
         # chips
         net, landed_at = self._journal()
         for number in self.product:
@@ -486,6 +472,50 @@ class Soak:
             for ref in set(re.findall(r"https://github\.com/o/product/issues/\d+", texts)):
                 landed.setdefault(ref, push.at)
         return net, landed
+
+    def _emergency_figures(self, f: Figures, problems: dict[str, list[str]]) -> None:
+        """Every emergency paged: by its own event's run when the event came, else by a sweep (or,
+        closed before any sweep ran, told to who was on call at its close)."""
+        fake = self.world.fake
+        f.emergencies = len(self.emergencies)
+        for e in self.emergencies:
+            said = page_comment(fake, e.number)
+            issue = fake.issue(TEAM_REPO, e.number)
+            told = said is not None and TOLD_AFTER_CLOSE in said.body
+            if said is not None and issue.assignees:
+                f.paged += 1
+                if told:
+                    f.told_after_close += 1
+                else:
+                    waited = (said.created_at - e.opened_at).total_seconds()
+                    f.worst_page_s = max(f.worst_page_s, waited)
+            if e.delivery.fate == "delivered":
+                f.emergencies_delivered += 1
+                own = e.delivery.runs
+                if own and own[0].conclusion == "success" and said is not None and not told:
+                    f.paged_by_own_run += 1
+                else:
+                    problems.setdefault("emergency", []).append(
+                        f"seed {self.seed}: #{e.number} {self._fate(own)}"
+                    )
+            elif said is None:
+                problems.setdefault("emergency", []).append(
+                    f"seed {self.seed}: #{e.number} event dropped, never paged"
+                )
+            elif told and (swept := self._swept_while_open(e.opened_at, issue.closed_at)):
+                problems.setdefault("emergency", []).append(
+                    f"seed {self.seed}: #{e.number} open during the sync at {swept:%F %T}, "
+                    "yet told only after its close"
+                )
+
+    def _swept_while_open(self, opened: datetime, closed: datetime | None) -> datetime | None:
+        """When a scheduled sync's sweep ran while the emergency was open, if one did."""
+        for run in self.runner.runs:
+            began: datetime | None = run.started_at
+            sync = run.workflow.path.endswith("sync.yml")
+            if sync and began and opened < began and (closed is None or began < closed):
+                return began
+        return None
 
     def _journal_texts(self, ref: str) -> list[str]:
         remotes = self.world.remotes
