@@ -509,11 +509,13 @@ class Soak:
                 )
 
     def _swept_while_open(self, opened: datetime, closed: datetime | None) -> datetime | None:
-        """When a scheduled sync's sweep ran while the emergency was open, if one did."""
+        """When a scheduled sync ran from start to end while the emergency was open (so its
+        sweep saw it open), if one did."""
         for run in self.runner.runs:
             began: datetime | None = run.started_at
-            sync = run.workflow.path.endswith("sync.yml")
-            if sync and began and opened < began and (closed is None or began < closed):
+            ended: datetime | None = run.finished_at
+            sync = run.workflow.path.endswith("sync.yml") and run.conclusion == "success"
+            if sync and began and ended and opened < began and (closed is None or ended < closed):
                 return began
         return None
 
