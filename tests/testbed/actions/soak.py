@@ -482,7 +482,8 @@ class Soak:
             said = page_comment(fake, e.number)
             issue = fake.issue(TEAM_REPO, e.number)
             told = said is not None and TOLD_AFTER_CLOSE in said.body
-            if said is not None and issue.assignees:
+            swept = self._swept_while_open(e.opened_at, issue.closed_at) if told else None
+            if said is not None and issue.assignees and swept is None:
                 f.paged += 1
                 if told:
                     f.told_after_close += 1
@@ -502,7 +503,7 @@ class Soak:
                 problems.setdefault("emergency", []).append(
                     f"seed {self.seed}: #{e.number} event dropped, never paged"
                 )
-            elif told and (swept := self._swept_while_open(e.opened_at, issue.closed_at)):
+            elif swept is not None:  # a sweep saw it open and did not page it: not paged
                 problems.setdefault("emergency", []).append(
                     f"seed {self.seed}: #{e.number} open during the sync at {swept:%F %T}, "
                     "yet told only after its close"
