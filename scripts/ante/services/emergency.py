@@ -393,9 +393,13 @@ def sweep(ctx: Context, *, push: bool, closed_since: datetime | None = None) -> 
     ended = closed_emergencies(ctx, closed_since) if closed_since is not None else []
     oldest = min((event.created for _, event in [*found, *ended]), default=ctx.now)
     pages = emergencies.load_pages(ctx.repo, since=oldest)
+
+    def paged_as(event: Emergency) -> Page | None:
+        return emergencies.find(pages, event.url, event.id) or followed(ctx, pages, event)
+
     missed: list[tuple[Roster, Emergency]] = []
     for roster, event in found:
-        page = emergencies.find(pages, event.url, event.id) or followed(ctx, pages, event)
+        page = paged_as(event)
         if page is None:
             missed.append((roster, event))
         elif page.issue != event.url:  # paged at an earlier address: the record follows it
@@ -404,12 +408,7 @@ def sweep(ctx: Context, *, push: bool, closed_since: datetime | None = None) -> 
     for roster, event in missed:
         ctx.say(f"{event.repo}#{event.number}: an open emergency with no page: paging now")
         act(ctx, roster, event, push=push, look_back=False)
-    unseen = [
-        (roster, event)
-        for roster, event in ended
-        if emergencies.find(pages, event.url, event.id) is None
-        and followed(ctx, pages, event) is None
-    ]
+    unseen = [(roster, event) for roster, event in ended if paged_as(event) is None]
     for roster, event in unseen:
         ctx.say(f"{event.repo}#{event.number}: closed and never paged: telling who was on call")
         act(ctx, roster, event, push=push, look_back=False)

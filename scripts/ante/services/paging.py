@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ante.context import Context
 from ante.core import paging
@@ -29,6 +30,9 @@ from ante.files.rotations import Roster
 from ante.render.escape import markdown
 from ante.render.ics import role_title
 from ante.services import pagerduty_ack
+
+if TYPE_CHECKING:
+    from ante.github.adapter import GitHubAdapter
 
 PAGE_MARKER = "emergency"
 STEP_FIELD: dict[Step, str] = {
@@ -424,18 +428,26 @@ def publish_github(ctx: Context, roster: Roster, outcome: Outcome) -> None:
             ctx.say(f"would assign {names} to #{page.number} and page them (no token)")
         return
     repo = repo_of(page.issue)
-    if people:
-        issue = gh.issue(repo, page.number)
-        have = {a.lower() for a in issue.assignees}
-        fresh = [p for p in people if p.lower() not in have]
-        if fresh:
-            gh.edit_issue(repo, page.number, assignees=[*issue.assignees, *fresh][:10])
-            ctx.say(f"assigned {', '.join('@' + p for p in fresh)} to #{page.number}")
+    fresh = _assign(gh, repo, page.number, people)
+    if fresh:
+        ctx.say(f"assigned {', '.join('@' + p for p in fresh)} to #{page.number}")
     gh.upsert_comment(repo, page.number, PAGE_MARKER, comment(roster, page, chain, escalates))
     if page.acknowledged and page.acknowledged_via == pagerduty_ack.VIA:  # said once, so watchers
         when = _when(roster, page.acknowledged)  # of the issue are notified
         text = pagerduty_ack.comment(page, outcome.pagerduty.handled, when)
         gh.upsert_comment(repo, page.number, pagerduty_ack.MARKER, text)
+
+
+def _assign(gh: GitHubAdapter, repo: str, number: int, people: list[str]) -> list[str]:
+    """Add `people` to the issue's assignees (GitHub notifies them); those newly assigned."""
+    if not people:
+        return []
+    issue = gh.issue(repo, number)
+    have = {a.lower() for a in issue.assignees}
+    fresh = [p for p in people if p.lower() not in have]
+    if fresh:
+        gh.edit_issue(repo, number, assignees=[*issue.assignees, *fresh][:10])
+    return fresh
 
 
 def paged(page: Page) -> bool:
@@ -456,11 +468,8 @@ def publish_unpaged(ctx: Context, roster: Roster, page: Page, created: datetime)
         ctx.say(f"would tell @{who} that #{page.number} closed before anyone was paged (no token)")
         return
     repo = repo_of(page.issue)
-    if who is not None:
-        issue = gh.issue(repo, page.number)
-        if who.lower() not in {a.lower() for a in issue.assignees}:
-            gh.edit_issue(repo, page.number, assignees=[*issue.assignees, who][:10])
-            ctx.say(f"assigned @{who} to #{page.number}, which closed before anyone was paged")
+    if _assign(gh, repo, page.number, [who] if who else []):
+        ctx.say(f"assigned @{who} to #{page.number}, which closed before anyone was paged")
     gh.upsert_comment(repo, page.number, PAGE_MARKER, unpaged_comment(roster, page, chain, created))
 
 
